@@ -1,0 +1,77 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import { useAuth } from './stores/auth.js';
+import { live } from './stores/live.js';
+import { setUnauthorizedHandler } from './api/index.js';
+
+export function isNarrow() {
+  return typeof window !== 'undefined' && window.matchMedia && window.matchMedia('(max-width: 768px)').matches;
+}
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./desktop/LoginPage.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('./desktop/DesktopLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('./desktop/HomePage.vue') },
+      { path: 'data/:entity', name: 'entity', component: () => import('./desktop/EntityPage.vue'), props: true },
+      { path: 'users', name: 'users', component: () => import('./desktop/UsersPage.vue'), meta: { perm: 'users.manage' } },
+      { path: 'audit', name: 'audit', component: () => import('./desktop/AuditPage.vue'), meta: { perm: 'audit.read' } },
+    ],
+  },
+  { path: '/m/login', name: 'm-login', component: () => import('./mobile/MobileLogin.vue'), meta: { public: true, mobile: true } },
+  {
+    path: '/m',
+    component: () => import('./mobile/MobileLayout.vue'),
+    meta: { mobile: true },
+    children: [
+      { path: '', name: 'm-home', component: () => import('./mobile/MobileHome.vue') },
+      { path: 'tasks', name: 'm-tasks', component: () => import('./mobile/MobileTasks.vue') },
+      { path: 'data', name: 'm-data', component: () => import('./mobile/MobileData.vue') },
+      { path: 'data/:entity', name: 'm-entity', component: () => import('./mobile/MobileEntityList.vue'), props: true },
+      { path: 'data/:entity/new', name: 'm-entity-new', component: () => import('./mobile/MobileEntityForm.vue'), props: true },
+      { path: 'data/:entity/:id', name: 'm-entity-detail', component: () => import('./mobile/MobileEntityDetail.vue'), props: true },
+      { path: 'me', name: 'm-me', component: () => import('./mobile/MobileMe.vue') },
+    ],
+  },
+  { path: '/:rest(.*)*', redirect: '/' },
+];
+
+export const router = createRouter({ history: createWebHistory('/'), routes });
+
+function loginRoute(to) {
+  const mobile = to.path.startsWith('/m') || isNarrow();
+  const redirect = to.fullPath !== '/' && to.fullPath !== '/m' ? to.fullPath : undefined;
+  return { name: mobile ? 'm-login' : 'login', query: redirect ? { redirect } : {} };
+}
+
+router.beforeEach(async (to) => {
+  const auth = useAuth();
+  if (to.meta.public) {
+    // A phone that lands on the desktop login goes to the mobile one.
+    if (to.name === 'login' && isNarrow() && !to.query.desktop && !sessionStorage.getItem('anguan.desktop')) return { name: 'm-login', query: to.query };
+    return true;
+  }
+  if (!auth.token) return loginRoute(to);
+  if (!auth.user) {
+    try {
+      await auth.fetchMe();
+    } catch {
+      auth.clear();
+      return loginRoute(to);
+    }
+  }
+  live.start();
+  if (to.meta.perm && !auth.can(to.meta.perm)) return to.path.startsWith('/m') ? { name: 'm-home' } : { name: 'home' };
+  return true;
+});
+
+setUnauthorizedHandler(() => {
+  const auth = useAuth();
+  const wasLoggedIn = !!auth.token;
+  auth.clear();
+  const current = router.currentRoute.value;
+  if (current.meta && current.meta.public) return;
+  if (wasLoggedIn) sessionStorage.setItem('anguan.expired', '1');
+  router.replace(loginRoute(current));
+});

@@ -24,4 +24,7 @@ struct Options {
 [[nodiscard]] Result<StorePtr> open(const Options& options);
 [[nodiscard]] Result<int> migrate(const std::string& url);
 
+// Drops `schema` (and everything in it). For the contract tests' per-test schemas only.
+[[nodiscard]] Status dropSchemaForTest(const std::string& url, const std::string& schema);
+
 }  // namespace anguan::store::postgres

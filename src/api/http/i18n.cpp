@@ -1,0 +1,113 @@
+#include "http/i18n.hpp"
+
+#include <map>
+#include <vector>
+
+namespace anguan::api {
+namespace {
+
+struct Text {
+  const char* zh;
+  const char* en;
+};
+
+const std::map<std::string, Text>& catalogue() {
+  static const std::map<std::string, Text> kTexts = {
+      {"auth.bad_credentials", {"用户名或密码错误", "Wrong username or password"}},
+      {"auth.locked",
+       {"登录失败次数过多，账号已临时锁定，请稍后再试",
+        "Too many failed sign-ins; the account is locked for a while"}},
+      {"auth.no_session", {"请先登录", "Please sign in first"}},
+      {"auth.session_expired", {"登录已过期，请重新登录", "Your session expired; sign in again"}},
+      {"auth.session_revoked",
+       {"登录已失效，请重新登录", "Your session was ended; sign in again"}},
+      {"auth.user_inactive", {"该账号已停用", "This account is disabled"}},
+      {"auth.forbidden", {"您的角色无权执行此操作", "Your role does not allow this"}},
+      {"auth.wrong_password", {"当前密码不正确", "The current password is wrong"}},
+      {"auth.password_too_short", {"密码至少需要8个字符", "The password needs at least 8 characters"}},
+      {"auth.password_too_long", {"密码不能超过128个字符", "The password is over 128 characters"}},
+      {"auth.password_too_weak",
+       {"密码需同时包含字母和数字", "The password needs at least one letter and one digit"}},
+      {"auth.bad_username",
+       {"用户名需为3-64位字母、数字或 _ . - @", "Username: 3 to 64 letters, digits or _ . - @"}},
+      {"auth.cannot_disable_self", {"不能停用自己的账号", "You can't disable your own account"}},
+      {"base.not_found", {"记录不存在", "No such record"}},
+      {"base.unknown_entity", {"不存在此类数据", "No such kind of record"}},
+      {"base.duplicate", {"该值已存在，不能重复", "This value already exists"}},
+      {"base.stale_version",
+       {"记录已被他人修改，请刷新后重试", "Someone else changed this record; reload and try again"}},
+      {"base.in_use", {"该记录仍被其他数据引用，不能删除", "Other records still refer to this one"}},
+      {"validation.failed", {"部分字段填写不正确", "Some fields are not valid"}},
+      {"query.bad_field", {"查询条件中的字段不存在", "Unknown field in the query"}},
+      {"query.bad_value", {"查询条件的值不正确", "Bad value in the query"}},
+      {"request.bad_json", {"请求内容不是有效的JSON", "The request body is not valid JSON"}},
+      {"request.not_an_object", {"请求内容必须是JSON对象", "The request body must be a JSON object"}},
+      {"request.too_large", {"请求内容过大", "The request body is too large"}},
+      {"request.bad_target", {"请求地址不正确", "Bad request target"}},
+      {"route.not_found", {"接口不存在", "No such endpoint"}},
+      {"route.method_not_allowed", {"该接口不支持此请求方法", "Method not allowed here"}},
+      {"import.bad_file", {"文件无法读取，请上传CSV或XLSX文件", "The file can't be read; upload CSV or XLSX"}},
+      {"import.too_large", {"文件过大或行数过多", "The file is too large or has too many rows"}},
+      {"import.invalid",
+       {"导入文件中有错误，未导入任何数据", "The file has errors; nothing was imported"}},
+      {"import.bad_format", {"格式参数应为 csv 或 xlsx", "format must be csv or xlsx"}},
+      {"storage.unavailable", {"数据库暂时不可用，请稍后重试", "The database is unavailable; retry later"}},
+      {"internal", {"服务器内部错误", "Internal server error"}},
+  };
+  return kTexts;
+}
+
+const char* genericZh(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return "请求参数不正确";
+    case ErrorCode::kUnauthenticated:
+      return "请先登录";
+    case ErrorCode::kPermissionDenied:
+      return "无权执行此操作";
+    case ErrorCode::kNotFound:
+      return "记录不存在";
+    case ErrorCode::kConflict:
+      return "操作与当前状态冲突";
+    case ErrorCode::kPayloadTooLarge:
+      return "请求内容过大";
+    case ErrorCode::kUnavailable:
+      return "服务暂时不可用，请稍后重试";
+    case ErrorCode::kInternal:
+      return "服务器内部错误";
+  }
+  return "服务器内部错误";
+}
+
+}  // namespace
+
+std::string pickLanguage(const std::string& accept_language, const std::string& lang_param) {
+  const std::string& source = lang_param.empty() ? accept_language : lang_param;
+  if (source.rfind("en", 0) == 0) {
+    return "en";
+  }
+  return "zh-CN";
+}
+
+std::string translate(const Error& error, const std::string& language) {
+  const auto& texts = catalogue();
+  auto it = texts.find(error.key());
+  const bool en = language == "en";
+  if (it != texts.end()) {
+    return en ? it->second.en : it->second.zh;
+  }
+  if (en) {
+    return error.message().empty() ? "Error" : error.message();
+  }
+  return genericZh(error.code());
+}
+
+std::vector<std::string> translatedKeys() {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : catalogue()) {
+    out.push_back(k);
+  }
+  return out;
+}
+
+}  // namespace anguan::api

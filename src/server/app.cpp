@@ -1,0 +1,49 @@
+#include "app.hpp"
+
+#include <filesystem>
+
+#include "anguan/report/spreadsheet_codec.hpp"
+#include "anguan/store/postgres/pg_store.hpp"
+#include "anguan/store/sqlite/sqlite_store.hpp"
+
+namespace anguan::server {
+
+Result<store::StorePtr> openStore(const Config& config) {
+  if (config.db.rfind("sqlite:", 0) == 0) {
+    store::sqlite::Options o;
+    o.path = config.db.substr(7);
+    o.readers = config.db_readers;
+    if (o.path != ":memory:") {
+      const auto parent = std::filesystem::path(o.path).parent_path();
+      std::error_code ec;
+      if (!parent.empty()) {
+        std::filesystem::create_directories(parent, ec);
+      }
+    }
+    return store::sqlite::open(o);
+  }
+  store::postgres::Options o;
+  o.url = config.db;
+  o.pool_size = config.db_readers + config.worker_threads;
+  return store::postgres::open(o);
+}
+
+Result<std::unique_ptr<App>> makeApp(const Config& config,
+                                     std::unique_ptr<service::EventPublisher> events) {
+  auto app = std::make_unique<App>();
+  app->config = config;
+  app->settings.tz_offset_minutes = config.tz_offset_minutes;
+  app->settings.tz_name = config.timezone;
+  app->settings.session_ttl = std::chrono::hours(config.session_hours);
+  app->clock = std::make_unique<SystemClock>();
+  AG_ASSIGN_OR_RETURN(app->store, openStore(config));
+  app->codec = report::makeSpreadsheetCodec();
+  app->events = events ? std::move(events) : std::make_unique<service::NullEventPublisher>();
+  app->auth = std::make_unique<service::AuthService>(*app->store, *app->clock, app->settings);
+  app->base = std::make_unique<service::BaseDataService>(*app->store, *app->clock, app->settings,
+                                                         *app->events, *app->codec);
+  app->audit = std::make_unique<service::AuditService>(*app->store);
+  return app;
+}
+
+}  // namespace anguan::server

@@ -1,0 +1,36 @@
+// Configuration: a TOML file, then ANGUAN_* environment variables, then command-line flags, each
+// overriding the one before. Bad values fail at start with one clear line.
+#pragma once
+
+#include <string>
+
+#include "anguan/core/result.hpp"
+
+namespace anguan::server {
+
+struct Config {
+  std::string db = "sqlite:./data/anguan.db";
+  std::string http = "127.0.0.1:8080";
+  std::string timezone = "Asia/Shanghai";
+  std::string web_root = "web/dist";
+  std::string log_level = "info";
+  int io_threads = 2;
+  int worker_threads = 4;
+  int db_readers = 4;
+  int session_hours = 12;
+
+  // Derived by validate().
+  std::string http_host;
+  unsigned short http_port = 0;
+  int tz_offset_minutes = 480;
+};
+
+// Reads `path` (TOML). Keys: db, http, timezone, web_root, log_level, io_threads,
+// worker_threads, db_readers, session_hours. Unknown keys are errors.
+[[nodiscard]] Status loadFile(const std::string& path, Config& config);
+// ANGUAN_DB, ANGUAN_HTTP, ANGUAN_TIMEZONE, ANGUAN_WEB_ROOT, ANGUAN_LOG_LEVEL.
+void loadEnvironment(Config& config);
+// Checks values and fills the derived fields.
+[[nodiscard]] Status validate(Config& config);
+
+}  // namespace anguan::server

@@ -1,0 +1,281 @@
+// SQLite Store: one writer thread group-committing queued write callbacks (each in its own
+// SAVEPOINT) and a pool of read-only reader connections (WAL lets them run beside the writer).
+//
+// ":memory:" maps to a fresh temporary file (deleted when the store closes) rather than a
+// shared-cache in-memory database: shared cache uses table-level locks that make readers fail
+// with SQLITE_LOCKED while the writer works, whereas a WAL file behaves exactly like production.
+#include "anguan/store/sqlite/sqlite_store.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "anguan/core/log.hpp"
+#include "common/migration.hpp"
+#include "common/migration_runner.hpp"
+#include "common/repositories.hpp"
+#include "sqlite/sqlite_connection.hpp"
+
+namespace anguan::store::sqlite {
+namespace {
+
+constexpr const char* kMemoryPath = ":memory:";
+
+MigrationDialect sqliteMigrationDialect() { return {"BEGIN IMMEDIATE", ""}; }
+
+std::string temporaryPath() {
+  static std::atomic<int> counter{0};
+  auto name = "anguan-mem-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db";
+  return (std::filesystem::temp_directory_path() / name).string();
+}
+
+void removeDatabaseFiles(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(path + suffix, ignored);
+  }
+}
+
+// Runs a user callback; exceptions never leave the store.
+Status runCallback(const TxFn& fn, Transaction& tx) {
+  try {
+    return fn(tx);
+  } catch (const std::exception& e) {
+    log::error("store callback threw: {}", e.what());
+  } catch (...) {
+    log::error("store callback threw a non-exception");
+  }
+  return Error::internal("store.callback_failed", "Internal error");
+}
+
+Error batchFailed() {
+  return Error::unavailable("store.commit_failed", "The database could not commit, retry later");
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, bool temporary, int max_batch)
+      : path_(std::move(path)), temporary_(temporary), max_batch_(std::max(1, max_batch)) {}
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_thread_.joinable()) {
+      writer_thread_.join();
+    }
+    readers_.clear();
+    writer_.reset();
+    if (temporary_) {
+      removeDatabaseFiles(path_);
+    }
+  }
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Status start(const Options& options) {
+    AG_ASSIGN_OR_RETURN(writer_,
+                        SqliteConnection::open(path_, SqliteConnection::Mode::kWriter));
+    if (options.migrate) {
+      AG_ASSIGN_OR_RETURN(int applied, runMigrations(*writer_, sqliteMigrations(),
+                                                     sqliteMigrationDialect(),
+                                                     SystemClock().now()));
+      (void)applied;
+    }
+    for (int i = 0; i < std::max(1, options.readers); ++i) {
+      AG_ASSIGN_OR_RETURN(auto reader,
+                          SqliteConnection::open(path_, SqliteConnection::Mode::kReader));
+      free_readers_.push_back(reader.get());
+      readers_.push_back(std::move(reader));
+    }
+    writer_thread_ = std::thread([this] { writerLoop(); });
+    return okStatus();
+  }
+
+  Status write(const TxFn& fn) override {
+    Job job{&fn, {}};
+    auto done = job.done.get_future();
+    {
+      std::lock_guard lock(queue_mutex_);
+      if (stopping_) {
+        return Error::unavailable("store.closed", "The store is shutting down");
+      }
+      queue_.push_back(&job);
+    }
+    queue_cv_.notify_one();
+    return done.get();
+  }
+
+  Status read(const TxFn& fn) override {
+    SqliteConnection* conn = borrowReader();
+    auto status = readOn(*conn, fn);
+    returnReader(conn);
+    return status;
+  }
+
+  std::string backend() const override { return "sqlite"; }
+
+  StoreStats stats() const override {
+    StoreStats s;
+    s.readers_total = static_cast<std::int64_t>(readers_.size());
+    s.readers_in_use = readers_in_use_.load();
+    s.writes_committed = writes_committed_.load();
+    s.write_batches = write_batches_.load();
+    std::lock_guard lock(queue_mutex_);
+    s.write_queue_depth = static_cast<std::int64_t>(queue_.size());
+    return s;
+  }
+
+ private:
+  struct Job {
+    const TxFn* fn;
+    std::promise<Status> done;
+  };
+
+  SqliteConnection* borrowReader() {
+    std::unique_lock lock(readers_mutex_);
+    readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+    SqliteConnection* conn = free_readers_.back();
+    free_readers_.pop_back();
+    ++readers_in_use_;
+    return conn;
+  }
+
+  void returnReader(SqliteConnection* conn) {
+    {
+      std::lock_guard lock(readers_mutex_);
+      free_readers_.push_back(conn);
+      --readers_in_use_;
+    }
+    readers_cv_.notify_one();
+  }
+
+  static Status readOn(SqliteConnection& conn, const TxFn& fn) {
+    // A deferred transaction: the snapshot is taken at the first read and held to the end.
+    AG_RETURN_IF_ERROR(conn.script("BEGIN"));
+    SqlTransaction tx(conn);
+    auto status = runCallback(fn, tx);
+    auto end = conn.script(status ? "COMMIT" : "ROLLBACK");
+    if (!status) {
+      return status;
+    }
+    return end;
+  }
+
+  void writerLoop() {
+    std::vector<Job*> batch;
+    while (true) {
+      batch.clear();
+      {
+        std::unique_lock lock(queue_mutex_);
+        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) {
+          return;  // Stopping and drained.
+        }
+        while (!queue_.empty() && static_cast<int>(batch.size()) < max_batch_) {
+          batch.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      runBatch(batch);
+    }
+  }
+
+  void runBatch(const std::vector<Job*>& batch) {
+    auto failAll = [&](const Error& error) {
+      for (Job* job : batch) {
+        job->done.set_value(error);
+      }
+    };
+    if (auto begun = writer_->script("BEGIN IMMEDIATE"); !begun) {
+      failAll(begun.error());
+      return;
+    }
+    std::vector<Status> results;
+    results.reserve(batch.size());
+    SqlTransaction tx(*writer_);
+    for (Job* job : batch) {
+      auto saved = writer_->script("SAVEPOINT w");
+      if (!saved) {
+        results.push_back(saved.error());
+        continue;
+      }
+      auto status = runCallback(*job->fn, tx);
+      if (!writer_->inTransaction()) {
+        // SQLite rolled the whole transaction back itself (I/O error, disk full): the
+        // callbacks that already succeeded lost their work too.
+        failAll(batchFailed());
+        return;
+      }
+      if (status) {
+        status = writer_->script("RELEASE w");
+      } else if (!writer_->script("ROLLBACK TO w; RELEASE w")) {
+        (void)writer_->script("ROLLBACK");
+        failAll(batchFailed());
+        return;
+      }
+      results.push_back(std::move(status));
+    }
+    if (auto committed = writer_->script("COMMIT"); !committed) {
+      (void)writer_->script("ROLLBACK");
+      failAll(batchFailed());
+      return;
+    }
+    ++write_batches_;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (results[i]) {
+        ++writes_committed_;
+      }
+      batch[i]->done.set_value(std::move(results[i]));
+    }
+  }
+
+  const std::string path_;
+  const bool temporary_;
+  const int max_batch_;
+  std::unique_ptr<SqliteConnection> writer_;  // Used only by writer_thread_ after start().
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;
+
+  mutable std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<Job*> queue_;  // Guarded by queue_mutex_.
+  bool stopping_ = false;   // Guarded by queue_mutex_.
+  std::thread writer_thread_;
+
+  std::mutex readers_mutex_;
+  std::condition_variable readers_cv_;
+  std::vector<SqliteConnection*> free_readers_;  // Guarded by readers_mutex_.
+
+  std::atomic<std::int64_t> readers_in_use_{0};
+  std::atomic<std::int64_t> writes_committed_{0};
+  std::atomic<std::int64_t> write_batches_{0};
+};
+
+}  // namespace
+
+Result<StorePtr> open(const Options& options) {
+  bool temporary = options.path == kMemoryPath;
+  std::string path = temporary ? temporaryPath() : options.path;
+  auto store = std::make_unique<SqliteStore>(path, temporary, options.max_batch);
+  if (auto started = store->start(options); !started) {
+    log::error("sqlite: cannot open store at {}: {}", path, started.error().message());
+    return Error::unavailable("store.open_failed", "Cannot open the SQLite database")
+        .with("reason", started.error().key());
+  }
+  return StorePtr(std::move(store));
+}
+
+Result<int> migrate(const std::string& path) {
+  AG_ASSIGN_OR_RETURN(auto conn, SqliteConnection::open(path, SqliteConnection::Mode::kWriter));
+  return runMigrations(*conn, sqliteMigrations(), sqliteMigrationDialect(), SystemClock().now());
+}
+
+}  // namespace anguan::store::sqlite

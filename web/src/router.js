@@ -37,7 +37,11 @@ const routes = [
   { path: '/:rest(.*)*', redirect: '/' },
 ];
 
-export const router = createRouter({ history: createWebHistory('/'), routes });
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: (to, from, saved) => saved || { top: 0 },
+});
 
 function loginRoute(to) {
   const mobile = to.path.startsWith('/m') || isNarrow();

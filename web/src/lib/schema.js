@@ -167,8 +167,11 @@ function columnWidth(f) {
       return 100;
     case 'code_list':
       return 180;
+    case 'ref':
+    case 'enum':
+      return 150;
     default:
-      return Math.min(220, Math.max(110, (f.max_length || 100) > 100 ? 180 : 130));
+      return (f.max_length || 200) >= 100 ? 170 : 130;
   }
 }
 

@@ -58,7 +58,7 @@ export default {
     newPassword: 'New password',
     confirmPassword: 'Confirm new password',
     passwordMismatch: 'The new passwords do not match',
-    passwordChanged: 'Password changed; other sessions were signed out',
+    passwordChanged: 'Password changed, please sign in with the new password',
     passwordHint: 'At least 8 characters with letters and digits',
     sessionExpired: 'Your session has ended, please sign in again',
     welcome: 'Welcome, {name}',

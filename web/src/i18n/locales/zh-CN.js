@@ -58,7 +58,7 @@ export default {
     newPassword: '新密码',
     confirmPassword: '确认新密码',
     passwordMismatch: '两次输入的新密码不一致',
-    passwordChanged: '密码已修改，其他会话已退出',
+    passwordChanged: '密码已修改，请用新密码重新登录',
     passwordHint: '至少 8 位，包含字母和数字',
     sessionExpired: '登录已失效，请重新登录',
     welcome: '欢迎，{name}',

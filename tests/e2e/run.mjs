@@ -288,6 +288,38 @@ test('desktop: create an area and a person, see server validation, switch to Eng
   }
 });
 
+test('desktop: users and audit pages, verify the audit chain, log out', async () => {
+  const { context, page } = await newPage(browser, DESKTOP);
+  try {
+    await desktopLogin(page, base);
+    await page.locator('[data-test=menu-users]').click();
+    await page.locator('[data-test=users-table] .el-table__body').getByText('admin', { exact: true }).first().waitFor();
+    await shot(page, 'desktop-users');
+
+    await page.locator('[data-test=menu-audit]').click();
+    await page.locator('[data-test=audit-table] .el-table__row').first().waitFor();
+    await page.locator('[data-test=audit-verify]').click();
+    const result = page.locator('[data-test=audit-verify-result]');
+    await result.waitFor();
+    const cls = await result.getAttribute('class');
+    assert(/el-alert--success/.test(cls), `audit chain should verify OK, got: ${(await result.textContent()).trim()}`);
+    const expand = page.locator('[data-test=audit-table] .el-table__expand-icon').first();
+    await expand.click();
+    await page.locator('[data-test=audit-table] .diff').first().waitFor();
+    await shot(page, 'desktop-audit');
+
+    // Log out: the token is gone and protected pages send us back to the login page.
+    await page.locator('[data-test=user-menu]').click();
+    await page.locator('[data-test=logout]:visible').click();
+    await page.locator('.el-message-box__btns .el-button--primary').click();
+    await page.waitForURL('**/login**');
+    await page.goto(`${base}/data/areas`);
+    await page.waitForURL('**/login**');
+  } finally {
+    await context.close();
+  }
+});
+
 test('mobile: log in at /m, open areas from the Data tab, create an area', async () => {
   const { context, page } = await newPage(browser, PHONE);
   try {

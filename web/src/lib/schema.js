@@ -142,9 +142,14 @@ export function displayValue(field, record, t = (k) => k) {
 }
 
 // Table columns: every field, computed ones included.
+// Computed fields (e.g. a certificate's status) come right after the first field so that they
+// are visible without scrolling.
 export function buildColumns(schema) {
   if (!schema || !Array.isArray(schema.fields)) return [];
-  return schema.fields.map((f) => ({
+  const plain = schema.fields.filter((f) => !f.computed);
+  const computed = schema.fields.filter((f) => f.computed);
+  const ordered = plain.length ? [plain[0], ...computed, ...plain.slice(1)] : computed;
+  return ordered.map((f) => ({
     name: f.name,
     label: f.label || f.name,
     type: f.type,

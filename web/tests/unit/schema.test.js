@@ -140,6 +140,8 @@ describe('columns, filters and display', () => {
     const cols = buildColumns(areas);
     expect(cols.map((c) => c.name)).toContain('status');
     expect(cols.find((c) => c.name === 'roles').sortable).toBe(false);
+    // computed status comes second so that it is visible without scrolling
+    expect(cols.map((c) => c.name).slice(0, 3)).toEqual(['name', 'status', 'code']);
   });
 
   it('offers filters for enum and bool fields', () => {

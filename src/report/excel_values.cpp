@@ -34,8 +34,8 @@ std::optional<char32_t> escapeAt(std::string_view text, std::size_t pos) {
       return std::nullopt;
     }
     const char c = text[i];
-    const unsigned digit = c <= '9' ? static_cast<unsigned>(c - '0')
-                                    : static_cast<unsigned>((c | 0x20) - 'a' + 10);
+    const unsigned digit =
+        c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
     value = value * 16 + digit;
   }
   return static_cast<char32_t>(value);
@@ -75,8 +75,8 @@ std::string formatNumber(double value) {
   }
   char buffer[64];
   const auto magnitude = std::fabs(rounded);
-  const auto format = magnitude >= 1e-9 && magnitude < 1e15 ? std::chars_format::fixed
-                                                             : std::chars_format::general;
+  const auto format =
+      magnitude >= 1e-9 && magnitude < 1e15 ? std::chars_format::fixed : std::chars_format::general;
   const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, rounded, format);
   if (ec != std::errc{}) {
     return rounded_text;
@@ -182,6 +182,18 @@ std::string decodeOoxmlEscapes(std::string_view text) {
   return out;
 }
 
+std::string protectOoxmlEscapes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (escapeAt(text, i)) {
+      out.append("_x005F");
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
 std::optional<std::string> formatIsoDate(std::string_view text) {
   const auto digits = [&](std::size_t from, std::size_t count) {
     if (text.size() < from + count) {
@@ -202,8 +214,8 @@ std::optional<std::string> formatIsoDate(std::string_view text) {
   if (text.size() >= 16 && (text[10] == 'T' || text[10] == ' ') && digits(11, 2) &&
       text[13] == ':' && digits(14, 2)) {
     const std::string_view hh_mm = text.substr(11, 5);
-    const bool seconds = text.size() >= 19 && text[16] == ':' && digits(17, 2) &&
-                         text.substr(17, 2) != "00";
+    const bool seconds =
+        text.size() >= 19 && text[16] == ':' && digits(17, 2) && text.substr(17, 2) != "00";
     if (hh_mm != "00:00" || seconds) {
       date += " ";
       date += hh_mm;

@@ -32,6 +32,10 @@ namespace anguan::report {
 // _x005F_ is '_'). UTF-16 surrogate pairs are combined; lone surrogates become U+FFFD.
 [[nodiscard]] std::string decodeOoxmlEscapes(std::string_view text);
 
+// The inverse for literal text that happens to look like an escape: "_x0041_" -> "_x005F_x0041_"
+// (libxlsxwriter escapes control characters but not this).
+[[nodiscard]] std::string protectOoxmlEscapes(std::string_view text);
+
 // "2024-03-05T14:30:00Z" (cells of type t="d") -> "2024-03-05 14:30"; date only when midnight.
 // nullopt when it does not start with YYYY-MM-DD.
 [[nodiscard]] std::optional<std::string> formatIsoDate(std::string_view text);

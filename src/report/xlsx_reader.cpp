@@ -15,6 +15,7 @@
 #include <zip.h>
 
 #include "anguan/core/log.hpp"
+
 #include "excel_values.hpp"
 #include "sheet_common.hpp"
 
@@ -505,8 +506,8 @@ std::optional<std::size_t> columnOf(std::string_view reference) {
 
 class SheetHandler final : public XmlHandler {
  public:
-  SheetHandler(const std::vector<std::string>& shared_strings,
-               const std::vector<bool>& date_styles, bool date1904, TableBuilder& builder)
+  SheetHandler(const std::vector<std::string>& shared_strings, const std::vector<bool>& date_styles,
+               bool date1904, TableBuilder& builder)
       : shared_strings_(shared_strings),
         date_styles_(date_styles),
         date1904_(date1904),

@@ -1,7 +1,5 @@
 #include "xlsx_writer.hpp"
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -9,9 +7,12 @@
 #include <system_error>
 #include <vector>
 
+#include <stdlib.h>
 #include <xlsxwriter.h>
 
 #include "anguan/core/log.hpp"
+
+#include "excel_values.hpp"
 #include "sheet_common.hpp"
 #include "text.hpp"
 
@@ -42,7 +43,8 @@ std::string sheetName(std::string_view requested) {
   std::size_t chars = 0;
   for (std::size_t i = 0; i < requested.size();) {
     std::size_t end = i + 1;
-    while (end < requested.size() && (static_cast<unsigned char>(requested[end]) & 0xC0u) == 0x80u) {
+    while (end < requested.size() &&
+           (static_cast<unsigned char>(requested[end]) & 0xC0u) == 0x80u) {
       ++end;
     }
     if (chars == kMaxSheetNameChars) {
@@ -212,7 +214,10 @@ Result<std::string> writeXlsx(const service::Table& table) {
       if (row[c].empty()) {
         continue;
       }
-      const std::string text = isValidUtf8(row[c]) ? row[c] : sanitizeUtf8(row[c]);
+      std::string text = isValidUtf8(row[c]) ? row[c] : sanitizeUtf8(row[c]);
+      if (text.find("_x") != std::string::npos || text.find("_X") != std::string::npos) {
+        text = protectOoxmlEscapes(text);
+      }
       error = worksheet_write_string(sheet, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c),
                                      text.c_str(), format);
     }

@@ -11,6 +11,7 @@
 
 #include "anguan/core/clock.hpp"
 #include "anguan/core/result.hpp"
+
 #include "common/migration.hpp"
 #include "common/sql.hpp"
 

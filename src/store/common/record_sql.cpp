@@ -54,8 +54,8 @@ Error badFilter(const std::string& name) {
 
 // A column a query may name: a stored field, or one of the fixed columns.
 struct QueryColumn {
-  std::string sql;                          // Quoted column.
-  const base::FieldSpec* field = nullptr;   // nullptr for id/created_at/updated_at.
+  std::string sql;                         // Quoted column.
+  const base::FieldSpec* field = nullptr;  // nullptr for id/created_at/updated_at.
 };
 
 Result<QueryColumn> queryColumn(const base::EntitySchema& schema, const std::string& name) {
@@ -78,8 +78,9 @@ Result<std::string> filterSql(const base::EntitySchema& schema, const Filter& fi
     if (v == nullptr || filter.op == FilterOp::kContains) {
       return badFilter(filter.field);
     }
-    const char* op = filter.op == FilterOp::kEq ? " = " : filter.op == FilterOp::kGe ? " >= "
-                                                                                      : " <= ";
+    const char* op = filter.op == FilterOp::kEq   ? " = "
+                     : filter.op == FilterOp::kGe ? " >= "
+                                                  : " <= ";
     return col.sql + op + params.add(*v);
   }
   if (filter.op == FilterOp::kContains) {
@@ -106,8 +107,9 @@ Result<std::string> filterSql(const base::EntitySchema& schema, const Filter& fi
   if (!param) {
     return badFilter(filter.field);
   }
-  const char* op = filter.op == FilterOp::kEq ? " = " : filter.op == FilterOp::kGe ? " >= "
-                                                                                    : " <= ";
+  const char* op = filter.op == FilterOp::kEq   ? " = "
+                   : filter.op == FilterOp::kGe ? " >= "
+                                                : " <= ";
   return col.sql + op + params.add(std::move(*param));
 }
 

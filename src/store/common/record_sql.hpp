@@ -12,6 +12,7 @@
 #include "anguan/domain/base/record.hpp"
 #include "anguan/domain/base/schema.hpp"
 #include "anguan/domain/store/store.hpp"
+
 #include "common/sql.hpp"
 
 namespace anguan::store {

@@ -101,16 +101,14 @@ Result<base::Record> SqlRecordRepository::get(const base::EntitySchema& schema, 
   return *std::move(found);
 }
 
-Result<Page> SqlRecordRepository::list(const base::EntitySchema& schema,
-                                       const ListQuery& query) {
+Result<Page> SqlRecordRepository::list(const base::EntitySchema& schema, const ListQuery& query) {
   const TableLayout& layout = tableLayout(schema);
   ParamList p(conn_.dialect());
   AG_ASSIGN_OR_RETURN(WhereClause where, buildWhere(schema, query, p));
   AG_ASSIGN_OR_RETURN(std::string order, buildOrderBy(conn_.dialect(), schema, query));
   Page page;
-  AG_ASSIGN_OR_RETURN(auto total,
-                      queryInt(conn_, "SELECT COUNT(*) FROM " + layout.table + where.sql,
-                               p.params()));
+  AG_ASSIGN_OR_RETURN(
+      auto total, queryInt(conn_, "SELECT COUNT(*) FROM " + layout.table + where.sql, p.params()));
   page.total = total.value_or(0);
   auto [limit, offset] = paging(query.page, query.page_size);
   if (offset >= page.total) {
@@ -134,9 +132,8 @@ Status SqlRecordRepository::checkUnique(const base::EntitySchema& schema,
     }
     AG_ASSIGN_OR_RETURN(SqlParam value, toParam(f, record.get(f.name)));
     ParamList p(conn_.dialect());
-    std::string sql = "SELECT id FROM " + quoteIdent(schema.name) + " WHERE " +
-                      quoteIdent(f.name) + " = " + p.add(std::move(value)) +
-                      " AND id <> " + p.add(self_id) + " LIMIT 1";
+    std::string sql = "SELECT id FROM " + quoteIdent(schema.name) + " WHERE " + quoteIdent(f.name) +
+                      " = " + p.add(std::move(value)) + " AND id <> " + p.add(self_id) + " LIMIT 1";
     AG_ASSIGN_OR_RETURN(auto other, queryInt(conn_, sql, p.params()));
     if (other) {
       return duplicate(f.name);
@@ -151,8 +148,8 @@ Result<base::Record> SqlRecordRepository::insert(const base::EntitySchema& schem
   AG_RETURN_IF_ERROR(checkUnique(schema, record, 0));
   ParamList p(conn_.dialect());
   std::string cols = "version, org_id, org_path, created_at, updated_at";
-  std::string vals = p.add(std::int64_t{1}) + ", " + p.add(effectiveOrgId(layout, record)) +
-                     ", " + p.add(record.org_path) + ", " + p.add(toMillis(now)) + ", " +
+  std::string vals = p.add(std::int64_t{1}) + ", " + p.add(effectiveOrgId(layout, record)) + ", " +
+                     p.add(record.org_path) + ", " + p.add(toMillis(now)) + ", " +
                      p.add(toMillis(now));
   base::Record out;
   for (const base::FieldSpec* f : layout.columns) {
@@ -162,8 +159,8 @@ Result<base::Record> SqlRecordRepository::insert(const base::EntitySchema& schem
     vals += ", " + p.add(std::move(param));
     out.values.emplace(f->name, v);
   }
-  std::string sql = "INSERT INTO " + layout.table + " (" + cols + ") VALUES (" + vals +
-                    ") RETURNING id";
+  std::string sql =
+      "INSERT INTO " + layout.table + " (" + cols + ") VALUES (" + vals + ") RETURNING id";
   auto id = queryInt(conn_, sql, p.params());
   if (!id) {
     return mapConstraint(id.error(), schema.name, uniqueFields(schema));
@@ -183,11 +180,10 @@ Result<base::Record> SqlRecordRepository::insert(const base::EntitySchema& schem
 Status SqlRecordRepository::explainNoMatch(const base::EntitySchema& schema, std::int64_t id,
                                            std::int64_t version) {
   ParamList p(conn_.dialect());
-  AG_ASSIGN_OR_RETURN(auto stored,
-                      queryInt(conn_,
-                               "SELECT version FROM " + quoteIdent(schema.name) +
-                                   " WHERE id = " + p.add(id),
-                               p.params()));
+  AG_ASSIGN_OR_RETURN(
+      auto stored,
+      queryInt(conn_, "SELECT version FROM " + quoteIdent(schema.name) + " WHERE id = " + p.add(id),
+               p.params()));
   if (!stored) {
     return recordNotFound(schema, id);
   }
@@ -203,9 +199,10 @@ Result<base::Record> SqlRecordRepository::update(const base::EntitySchema& schem
   AG_RETURN_IF_ERROR(explainNoMatch(schema, record.id, record.version));
   AG_RETURN_IF_ERROR(checkUnique(schema, record, record.id));
   ParamList p(conn_.dialect());
-  std::string sql = "UPDATE " + layout.table + " SET version = version + 1, org_id = " +
-                    p.add(effectiveOrgId(layout, record)) + ", org_path = " +
-                    p.add(record.org_path) + ", updated_at = " + p.add(toMillis(now));
+  std::string sql =
+      "UPDATE " + layout.table +
+      " SET version = version + 1, org_id = " + p.add(effectiveOrgId(layout, record)) +
+      ", org_path = " + p.add(record.org_path) + ", updated_at = " + p.add(toMillis(now));
   for (const base::FieldSpec* f : layout.columns) {
     AG_ASSIGN_OR_RETURN(SqlParam param, toParam(*f, record.get(f->name)));
     sql += ", " + quoteIdent(f->name) + " = " + p.add(std::move(param));
@@ -222,8 +219,7 @@ Result<base::Record> SqlRecordRepository::update(const base::EntitySchema& schem
   return get(schema, record.id);
 }
 
-Status SqlRecordRepository::checkNotReferenced(const base::EntitySchema& schema,
-                                               std::int64_t id) {
+Status SqlRecordRepository::checkNotReferenced(const base::EntitySchema& schema, std::int64_t id) {
   auto referenced = [&](const std::string& table, const std::string& column) -> Result<bool> {
     ParamList p(conn_.dialect());
     std::string sql = "SELECT 1 FROM " + quoteIdent(table) + " WHERE " + quoteIdent(column) +
@@ -232,8 +228,7 @@ Status SqlRecordRepository::checkNotReferenced(const base::EntitySchema& schema,
     return hit.has_value();
   };
   auto inUse = [](const std::string& table) {
-    return Error::conflict("base.in_use", "The record is still referenced")
-        .with("entity", table);
+    return Error::conflict("base.in_use", "The record is still referenced").with("entity", table);
   };
   for (const auto& other : base::schemas()) {
     for (const auto& f : other.fields) {
@@ -277,8 +272,7 @@ Result<std::int64_t> SqlRecordRepository::countReferences(const base::EntitySche
                                                           std::int64_t id) {
   const base::FieldSpec* f = schema.field(field);
   if (f == nullptr || f->type != base::FieldType::kRef) {
-    return Error::invalidArgument("query.bad_field", "Not a reference field")
-        .with("field", field);
+    return Error::invalidArgument("query.bad_field", "Not a reference field").with("field", field);
   }
   ParamList p(conn_.dialect());
   std::string sql = "SELECT COUNT(*) FROM " + quoteIdent(schema.name) + " WHERE " +
@@ -302,11 +296,10 @@ Result<std::int64_t> SqlRecordRepository::rewriteOrgPaths(const std::string& old
   std::int64_t changed = 0;
   for (const auto& table : tables) {
     ParamList p(conn_.dialect());
-    std::string sql = "UPDATE " + quoteIdent(table) + " SET org_path = CAST(" +
-                      p.add(new_prefix) + " AS TEXT) || substr(org_path, " +
-                      p.add(static_cast<std::int64_t>(old_prefix.size()) + 1) +
-                      ") WHERE org_path LIKE " + p.add(escapeLike(old_prefix) + "%") +
-                      " ESCAPE '\\'";
+    std::string sql =
+        "UPDATE " + quoteIdent(table) + " SET org_path = CAST(" + p.add(new_prefix) +
+        " AS TEXT) || substr(org_path, " + p.add(static_cast<std::int64_t>(old_prefix.size()) + 1) +
+        ") WHERE org_path LIKE " + p.add(escapeLike(old_prefix) + "%") + " ESCAPE '\\'";
     AG_ASSIGN_OR_RETURN(auto n, exec(conn_, sql, p));
     changed += n;
   }
@@ -354,12 +347,11 @@ Error userNotFound() { return Error::notFound("auth.user_not_found", "No such us
 
 Result<auth::User> SqlUserRepository::findOne(const std::string& where, SqlParam value) {
   ParamList p(conn_.dialect());
-  std::string sql = std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where +
-                    " = " + p.add(std::move(value));
+  std::string sql = std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where + " = " +
+                    p.add(std::move(value));
   std::optional<auth::User> found;
-  AG_ASSIGN_OR_RETURN(auto ignored, conn_.run(sql, p.params(), [&](const SqlRow& row) {
-    found = readUser(row);
-  }));
+  AG_ASSIGN_OR_RETURN(
+      auto ignored, conn_.run(sql, p.params(), [&](const SqlRow& row) { found = readUser(row); }));
   (void)ignored;
   if (!found) {
     return userNotFound();
@@ -393,13 +385,12 @@ Result<auth::User> SqlUserRepository::insert(const auth::User& user, Instant now
       "INSERT INTO users (username, display_name, password_hash, roles, org_id, org_path, "
       "person_id, language, active, failed_logins, locked_until, version, created_at, "
       "updated_at) VALUES (";
-  sql += p.add(user.username) + ", " + p.add(user.display_name) + ", " +
-         p.add(user.password_hash) + ", " + p.add(encodeCodeList(user.roles)) + ", " +
-         p.add(user.org_id) + ", " + p.add(user.org_path) + ", " + p.add(user.person_id) +
-         ", " + p.add(user.language) + ", " + p.add(user.active) + ", " +
-         p.add(std::int64_t{user.failed_logins}) + ", " + p.add(optionalInstant(user.locked_until)) +
-         ", " + p.add(std::int64_t{1}) + ", " + p.add(toMillis(now)) + ", " +
-         p.add(toMillis(now)) + ") RETURNING id";
+  sql += p.add(user.username) + ", " + p.add(user.display_name) + ", " + p.add(user.password_hash) +
+         ", " + p.add(encodeCodeList(user.roles)) + ", " + p.add(user.org_id) + ", " +
+         p.add(user.org_path) + ", " + p.add(user.person_id) + ", " + p.add(user.language) + ", " +
+         p.add(user.active) + ", " + p.add(std::int64_t{user.failed_logins}) + ", " +
+         p.add(optionalInstant(user.locked_until)) + ", " + p.add(std::int64_t{1}) + ", " +
+         p.add(toMillis(now)) + ", " + p.add(toMillis(now)) + ") RETURNING id";
   auto id = queryInt(conn_, sql, p.params());
   if (!id) {
     return mapConstraint(id.error(), "users", {"username"});
@@ -424,8 +415,7 @@ Result<auth::User> SqlUserRepository::update(const auth::User& user, Instant now
                     ", failed_logins = " + p.add(std::int64_t{user.failed_logins}) +
                     ", locked_until = " + p.add(optionalInstant(user.locked_until)) +
                     ", version = version + 1, updated_at = " + p.add(toMillis(now)) +
-                    " WHERE id = " + p.add(user.id.value) +
-                    " AND version = " + p.add(user.version);
+                    " WHERE id = " + p.add(user.id.value) + " AND version = " + p.add(user.version);
   auto changed = exec(conn_, sql, p);
   if (!changed) {
     return mapConstraint(changed.error(), "users", {"username"});
@@ -455,8 +445,7 @@ Result<std::vector<auth::User>> SqlUserRepository::list(const std::string& searc
     where += "org_path LIKE " + p.add(escapeLike(scope_prefix) + "%") + " ESCAPE '\\'";
   }
   if (total != nullptr) {
-    AG_ASSIGN_OR_RETURN(auto n, queryInt(conn_, "SELECT COUNT(*) FROM users" + where,
-                                         p.params()));
+    AG_ASSIGN_OR_RETURN(auto n, queryInt(conn_, "SELECT COUNT(*) FROM users" + where, p.params()));
     *total = n.value_or(0);
   }
   std::string sql = std::string("SELECT ") + kUserColumns + " FROM users" + where +
@@ -520,8 +509,8 @@ Result<auth::Session> SqlSessionRepository::find(const std::string& token_hash) 
 
 Status SqlSessionRepository::revoke(const std::string& token_hash, Instant at) {
   ParamList p(conn_.dialect());
-  std::string sql = "UPDATE sessions SET revoked_at = COALESCE(revoked_at, " +
-                    p.add(toMillis(at)) + ") WHERE token_hash = " + p.add(token_hash);
+  std::string sql = "UPDATE sessions SET revoked_at = COALESCE(revoked_at, " + p.add(toMillis(at)) +
+                    ") WHERE token_hash = " + p.add(token_hash);
   AG_ASSIGN_OR_RETURN(auto n, exec(conn_, sql, p));
   if (n == 0) {
     return Error::notFound("auth.session_not_found", "No such session");
@@ -593,18 +582,18 @@ Result<audit::Entry> SqlAuditRepository::append(const audit::Entry& entry) {
   e.hash = audit::chainHash(e);
   ParamList p(conn_.dialect());
   std::string sql = std::string("INSERT INTO audit_log (") + kAuditColumns + ") VALUES (" +
-                    p.add(e.seq) + ", " + p.add(toMillis(e.at)) + ", " + p.add(e.actor_id) +
-                    ", " + p.add(e.actor_name) + ", " + p.add(e.client_address) + ", " +
-                    p.add(e.action) + ", " + p.add(e.entity) + ", " + p.add(e.entity_id) + ", " +
-                    p.add(e.org_path) + ", " + p.add(e.before_json) + ", " +
-                    p.add(e.after_json) + ", " + p.add(e.prev_hash) + ", " + p.add(e.hash) + ")";
+                    p.add(e.seq) + ", " + p.add(toMillis(e.at)) + ", " + p.add(e.actor_id) + ", " +
+                    p.add(e.actor_name) + ", " + p.add(e.client_address) + ", " + p.add(e.action) +
+                    ", " + p.add(e.entity) + ", " + p.add(e.entity_id) + ", " + p.add(e.org_path) +
+                    ", " + p.add(e.before_json) + ", " + p.add(e.after_json) + ", " +
+                    p.add(e.prev_hash) + ", " + p.add(e.hash) + ")";
   AG_ASSIGN_OR_RETURN(auto n, exec(conn_, sql, p));
   (void)n;
   return e;
 }
 
 Result<std::vector<audit::Entry>> SqlAuditRepository::list(const AuditQuery& query,
-                                                            std::int64_t* total) {
+                                                           std::int64_t* total) {
   ParamList p(conn_.dialect());
   std::vector<std::string> terms;
   if (!query.entity.empty()) {
@@ -634,8 +623,8 @@ Result<std::vector<audit::Entry>> SqlAuditRepository::list(const AuditQuery& que
     where += (i == 0 ? " WHERE " : " AND ") + terms[i];
   }
   if (total != nullptr) {
-    AG_ASSIGN_OR_RETURN(auto n, queryInt(conn_, "SELECT COUNT(*) FROM audit_log" + where,
-                                         p.params()));
+    AG_ASSIGN_OR_RETURN(auto n,
+                        queryInt(conn_, "SELECT COUNT(*) FROM audit_log" + where, p.params()));
     *total = n.value_or(0);
   }
   auto [limit, offset] = paging(query.page, query.page_size);
@@ -651,9 +640,9 @@ Result<std::vector<audit::Entry>> SqlAuditRepository::list(const AuditQuery& que
 
 Status SqlAuditRepository::scan(const std::function<bool(const audit::Entry&)>& fn) {
   std::int64_t after = 0;
-  const std::string sql = std::string("SELECT ") + kAuditColumns +
-                          " FROM audit_log WHERE seq > " + placeholder(conn_.dialect(), 1) +
-                          " ORDER BY seq LIMIT " + placeholder(conn_.dialect(), 2);
+  const std::string sql = std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE seq > " +
+                          placeholder(conn_.dialect(), 1) + " ORDER BY seq LIMIT " +
+                          placeholder(conn_.dialect(), 2);
   std::vector<audit::Entry> batch;
   batch.reserve(kScanBatch);
   while (true) {

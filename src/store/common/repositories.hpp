@@ -8,6 +8,7 @@
 #pragma once
 
 #include "anguan/domain/store/store.hpp"
+
 #include "common/sql.hpp"
 
 namespace anguan::store {

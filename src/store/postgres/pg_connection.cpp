@@ -1,10 +1,10 @@
 #include "postgres/pg_connection.hpp"
 
-#include <libpq-fe.h>
-
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+
+#include <libpq-fe.h>
 
 #include "anguan/core/log.hpp"
 
@@ -152,8 +152,7 @@ Error PgConnection::fail(PGresult* res, const char* what) {
   return e;
 }
 
-Result<std::int64_t> PgConnection::run(const std::string& sql,
-                                       const std::vector<SqlParam>& params,
+Result<std::int64_t> PgConnection::run(const std::string& sql, const std::vector<SqlParam>& params,
                                        const RowFn& on_row) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "anguan/core/result.hpp"
+
 #include "common/sql.hpp"
 
 struct pg_conn;

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "anguan/core/log.hpp"
+
 #include "common/migration.hpp"
 #include "common/migration_runner.hpp"
 #include "common/repositories.hpp"
@@ -41,8 +42,7 @@ class PgStore final : public Store {
     AG_ASSIGN_OR_RETURN(auto first, PgConnection::open(url_, schema_));
     if (migrate) {
       AG_ASSIGN_OR_RETURN(int applied, runMigrations(*first, postgresMigrations(),
-                                                     pgMigrationDialect(),
-                                                     SystemClock().now()));
+                                                     pgMigrationDialect(), SystemClock().now()));
       (void)applied;
     }
     std::lock_guard lock(pool_mutex_);
@@ -137,9 +137,9 @@ class PgStore final : public Store {
   mutable std::mutex pool_mutex_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<PgConnection>> all_;  // Guarded by pool_mutex_.
-  std::vector<PgConnection*> free_;                  // Guarded by pool_mutex_.
-  int opening_ = 0;                                  // Guarded by pool_mutex_.
-  std::int64_t waiting_ = 0;                         // Guarded by pool_mutex_.
+  std::vector<PgConnection*> free_;                 // Guarded by pool_mutex_.
+  int opening_ = 0;                                 // Guarded by pool_mutex_.
+  std::int64_t waiting_ = 0;                        // Guarded by pool_mutex_.
 
   std::atomic<std::int64_t> writes_committed_{0};
   std::atomic<std::int64_t> write_batches_{0};

@@ -102,8 +102,8 @@ Error toError(int rc) {
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path,
                                                                  Mode mode) {
   int flags = SQLITE_OPEN_NOMUTEX;
-  flags |= mode == Mode::kWriter ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-                                 : SQLITE_OPEN_READONLY;
+  flags |=
+      mode == Mode::kWriter ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "anguan/core/result.hpp"
+
 #include "common/sql.hpp"
 
 struct sqlite3;

@@ -6,8 +6,6 @@
 // with SQLITE_LOCKED while the writer works, whereas a WAL file behaves exactly like production.
 #include "anguan/store/sqlite/sqlite_store.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -16,7 +14,10 @@
 #include <mutex>
 #include <thread>
 
+#include <unistd.h>
+
 #include "anguan/core/log.hpp"
+
 #include "common/migration.hpp"
 #include "common/migration_runner.hpp"
 #include "common/repositories.hpp"
@@ -82,12 +83,11 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   Status start(const Options& options) {
-    AG_ASSIGN_OR_RETURN(writer_,
-                        SqliteConnection::open(path_, SqliteConnection::Mode::kWriter));
+    AG_ASSIGN_OR_RETURN(writer_, SqliteConnection::open(path_, SqliteConnection::Mode::kWriter));
     if (options.migrate) {
-      AG_ASSIGN_OR_RETURN(int applied, runMigrations(*writer_, sqliteMigrations(),
-                                                     sqliteMigrationDialect(),
-                                                     SystemClock().now()));
+      AG_ASSIGN_OR_RETURN(int applied,
+                          runMigrations(*writer_, sqliteMigrations(), sqliteMigrationDialect(),
+                                        SystemClock().now()));
       (void)applied;
     }
     for (int i = 0; i < std::max(1, options.readers); ++i) {

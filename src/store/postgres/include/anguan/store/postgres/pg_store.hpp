@@ -13,7 +13,7 @@
 namespace anguan::store::postgres {
 
 struct Options {
-  std::string url;      // postgresql://user:pass@host:port/db?...
+  std::string url;  // postgresql://user:pass@host:port/db?...
   int pool_size = 8;
   bool migrate = true;
   // When not empty, every connection uses this schema (created if missing) as its search_path.

@@ -1,5 +1,6 @@
 #include "anguan/report/spreadsheet_codec.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>

@@ -17,8 +17,9 @@ bool isTextual(FieldType type) {
          type == FieldType::kCodeList;
 }
 
-TableLayout makeLayout(const base::EntitySchema& schema) {
+TableLayout makeLayout(Dialect dialect, const base::EntitySchema& schema) {
   TableLayout layout;
+  layout.name = schema.name;
   layout.table = quoteIdent(schema.name);
   layout.select_list = "id, version, org_id, org_path, created_at, updated_at";
   for (const auto& f : schema.fields) {
@@ -35,6 +36,8 @@ TableLayout makeLayout(const base::EntitySchema& schema) {
     layout.columns.push_back(&f);
     layout.select_list += ", " + quoteIdent(f.name);
   }
+  layout.get_sql = "SELECT " + layout.select_list + " FROM " + layout.table +
+                   " WHERE id = " + placeholder(dialect, 1);
   return layout;
 }
 
@@ -115,15 +118,16 @@ Result<std::string> filterSql(const base::EntitySchema& schema, const Filter& fi
 
 }  // namespace
 
-const TableLayout& tableLayout(const base::EntitySchema& schema) {
+const TableLayout& tableLayout(Dialect dialect, const base::EntitySchema& schema) {
   // Per-thread cache so that hot paths (get) don't rebuild SQL text or take a lock. Keyed by
   // address and checked by name in case a (test) schema object was replaced at that address.
-  thread_local std::unordered_map<const base::EntitySchema*, TableLayout> cache;
-  auto it = cache.find(&schema);
-  if (it != cache.end() && it->second.table == quoteIdent(schema.name)) {
+  thread_local std::unordered_map<const base::EntitySchema*, TableLayout> cache[2];
+  auto& mine = cache[dialect == Dialect::kSqlite ? 0 : 1];
+  auto it = mine.find(&schema);
+  if (it != mine.end() && it->second.name == schema.name) {
     return it->second;
   }
-  return cache.insert_or_assign(&schema, makeLayout(schema)).first->second;
+  return mine.insert_or_assign(&schema, makeLayout(dialect, schema)).first->second;
 }
 
 base::Record readRecord(const TableLayout& layout, const SqlRow& row) {

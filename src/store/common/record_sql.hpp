@@ -25,13 +25,15 @@ struct TableLayout {
   // the table's own org_id column.
   std::vector<const base::FieldSpec*> columns;
   bool has_org_id_field = false;
+  std::string name;         // schema.name.
   std::string table;        // Quoted table name.
   std::string select_list;  // "id, version, org_id, org_path, created_at, updated_at, \"f\"..."
+  std::string get_sql;      // SELECT select_list FROM table WHERE id = <placeholder 1>.
 };
 
 // The layout of `schema`. REQUIRES: schema outlives the calling thread's use of the result
 // (schemas() entries are static).
-const TableLayout& tableLayout(const base::EntitySchema& schema);
+const TableLayout& tableLayout(Dialect dialect, const base::EntitySchema& schema);
 
 base::Record readRecord(const TableLayout& layout, const SqlRow& row);
 

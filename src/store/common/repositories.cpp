@@ -86,14 +86,11 @@ std::pair<std::int64_t, std::int64_t> paging(std::int64_t page, std::int64_t pag
 // Records
 
 Result<base::Record> SqlRecordRepository::get(const base::EntitySchema& schema, std::int64_t id) {
-  const TableLayout& layout = tableLayout(schema);
-  ParamList p(conn_.dialect());
-  std::string sql =
-      "SELECT " + layout.select_list + " FROM " + layout.table + " WHERE id = " + p.add(id);
+  const TableLayout& layout = tableLayout(conn_.dialect(), schema);
   std::optional<base::Record> found;
-  AG_ASSIGN_OR_RETURN(auto ignored, conn_.run(sql, p.params(), [&](const SqlRow& row) {
-    found = readRecord(layout, row);
-  }));
+  AG_ASSIGN_OR_RETURN(auto ignored,
+                      conn_.run(layout.get_sql, {SqlParam{id}},
+                                [&](const SqlRow& row) { found = readRecord(layout, row); }));
   (void)ignored;
   if (!found) {
     return recordNotFound(schema, id);
@@ -102,7 +99,7 @@ Result<base::Record> SqlRecordRepository::get(const base::EntitySchema& schema, 
 }
 
 Result<Page> SqlRecordRepository::list(const base::EntitySchema& schema, const ListQuery& query) {
-  const TableLayout& layout = tableLayout(schema);
+  const TableLayout& layout = tableLayout(conn_.dialect(), schema);
   ParamList p(conn_.dialect());
   AG_ASSIGN_OR_RETURN(WhereClause where, buildWhere(schema, query, p));
   AG_ASSIGN_OR_RETURN(std::string order, buildOrderBy(conn_.dialect(), schema, query));
@@ -144,7 +141,7 @@ Status SqlRecordRepository::checkUnique(const base::EntitySchema& schema,
 
 Result<base::Record> SqlRecordRepository::insert(const base::EntitySchema& schema,
                                                  const base::Record& record, Instant now) {
-  const TableLayout& layout = tableLayout(schema);
+  const TableLayout& layout = tableLayout(conn_.dialect(), schema);
   AG_RETURN_IF_ERROR(checkUnique(schema, record, 0));
   ParamList p(conn_.dialect());
   std::string cols = "version, org_id, org_path, created_at, updated_at";
@@ -195,7 +192,7 @@ Status SqlRecordRepository::explainNoMatch(const base::EntitySchema& schema, std
 
 Result<base::Record> SqlRecordRepository::update(const base::EntitySchema& schema,
                                                  const base::Record& record, Instant now) {
-  const TableLayout& layout = tableLayout(schema);
+  const TableLayout& layout = tableLayout(conn_.dialect(), schema);
   AG_RETURN_IF_ERROR(explainNoMatch(schema, record.id, record.version));
   AG_RETURN_IF_ERROR(checkUnique(schema, record, record.id));
   ParamList p(conn_.dialect());

@@ -207,6 +207,12 @@ Status SqliteConnection::script(const std::string& sql) {
   return okStatus();
 }
 
+Status SqliteConnection::command(const std::string& sql) {
+  AG_ASSIGN_OR_RETURN(auto changed, run(sql, {}, {}));
+  (void)changed;
+  return okStatus();
+}
+
 bool SqliteConnection::inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 }  // namespace anguan::store::sqlite

@@ -37,6 +37,9 @@ class SqliteConnection final : public SqlConnection {
                                          const std::vector<SqlParam>& params,
                                          const RowFn& on_row) override;
   [[nodiscard]] Status script(const std::string& sql) override;
+  // Runs one parameterless statement (BEGIN, COMMIT, SAVEPOINT...) through the statement
+  // cache, so the hot transaction brackets are not re-parsed every time.
+  [[nodiscard]] Status command(const std::string& sql);
   // True while a transaction is open (false after SQLite rolled one back by itself).
   bool inTransaction() const;
 

@@ -160,10 +160,10 @@ class SqliteStore final : public Store {
 
   static Status readOn(SqliteConnection& conn, const TxFn& fn) {
     // A deferred transaction: the snapshot is taken at the first read and held to the end.
-    AG_RETURN_IF_ERROR(conn.script("BEGIN"));
+    AG_RETURN_IF_ERROR(conn.command("BEGIN"));
     SqlTransaction tx(conn);
     auto status = runCallback(fn, tx);
-    auto end = conn.script(status ? "COMMIT" : "ROLLBACK");
+    auto end = conn.command(status ? "COMMIT" : "ROLLBACK");
     if (!status) {
       return status;
     }
@@ -195,7 +195,7 @@ class SqliteStore final : public Store {
         job->done.set_value(error);
       }
     };
-    if (auto begun = writer_->script("BEGIN IMMEDIATE"); !begun) {
+    if (auto begun = writer_->command("BEGIN IMMEDIATE"); !begun) {
       failAll(begun.error());
       return;
     }
@@ -203,7 +203,7 @@ class SqliteStore final : public Store {
     results.reserve(batch.size());
     SqlTransaction tx(*writer_);
     for (Job* job : batch) {
-      auto saved = writer_->script("SAVEPOINT w");
+      auto saved = writer_->command("SAVEPOINT w");
       if (!saved) {
         results.push_back(saved.error());
         continue;
@@ -216,15 +216,15 @@ class SqliteStore final : public Store {
         return;
       }
       if (status) {
-        status = writer_->script("RELEASE w");
-      } else if (!writer_->script("ROLLBACK TO w; RELEASE w")) {
+        status = writer_->command("RELEASE w");
+      } else if (!writer_->command("ROLLBACK TO w") || !writer_->command("RELEASE w")) {
         (void)writer_->script("ROLLBACK");
         failAll(batchFailed());
         return;
       }
       results.push_back(std::move(status));
     }
-    if (auto committed = writer_->script("COMMIT"); !committed) {
+    if (auto committed = writer_->command("COMMIT"); !committed) {
       (void)writer_->script("ROLLBACK");
       failAll(batchFailed());
       return;

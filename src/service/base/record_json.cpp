@@ -45,7 +45,7 @@ std::optional<Instant> parseLocalDateTime(const std::string& s, int tz_offset) {
   if (s.size() == 16 || s.size() == 19) {
     std::string with_offset = s;
     with_offset[10] = 'T';
-    char buf[8];
+    char buf[16];
     const int off = tz_offset < 0 ? -tz_offset : tz_offset;
     std::snprintf(buf, sizeof buf, "%c%02d:%02d", tz_offset < 0 ? '-' : '+', off / 60, off % 60);
     with_offset += buf;
@@ -118,7 +118,9 @@ std::vector<base::FieldProblem> recordFromJson(const base::EntitySchema& schema,
     }
     const json::value* v = object.if_contains(spec.name);
     if (v == nullptr || v->is_null()) {
-      record.values[spec.name] = std::monostate{};
+      // A flag left out is "no" (a form's unticked box), never "unknown".
+      record.values[spec.name] =
+          spec.type == base::FieldType::kBool ? base::Value(false) : base::Value(std::monostate{});
       continue;
     }
     auto wrong = [&](const char* reason = "wrong_type") {

@@ -194,7 +194,9 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
                                                                           : 60 + pick(1800);
           const int issued_ago = 2190 - expires_in;  // 6-year validity.
           char number[32];
-          std::snprintf(number, sizeof number, "T%06d%04d", 330200 + seq, ++cert_count % 10000);
+          ++cert_count;
+          std::snprintf(number, sizeof number, "T%06d%04d", 330200 + seq,
+                        static_cast<int>(cert_count % 10000));
           Record c = rec({{"person_id", stored.id},
                           {"cert_type", type},
                           {"number", std::string(number) + std::to_string(cert_count)},

@@ -142,6 +142,7 @@ export default {
     resetTitle: 'Reset the password of “{name}”',
     resetDone: 'Password reset',
     inactive: 'Inactive',
+    locked: 'Locked',
   },
   audit: {
     title: 'Audit log',
@@ -160,7 +161,18 @@ export default {
     verifyOk: 'Chain intact: {n} entries checked',
     verifyBad: 'Chain broken at entry #{seq} ({reason})',
     hash: 'Hash',
-    actions: { create: 'Create', update: 'Update', delete: 'Delete', login: 'Sign in', logout: 'Sign out', import: 'Import' },
+    actions: {
+      create: 'Create',
+      update: 'Update',
+      delete: 'Delete',
+      login: 'Sign in',
+      logout: 'Sign out',
+      import: 'Import',
+      login_failed: 'Failed sign-in',
+      password_change: 'Password change',
+      password_reset: 'Password reset',
+    },
+    userAccounts: 'User accounts',
     noDiff: 'No data',
   },
   mobile: {

@@ -142,6 +142,7 @@ export default {
     resetTitle: '重置「{name}」的密码',
     resetDone: '密码已重置',
     inactive: '停用',
+    locked: '已锁定',
   },
   audit: {
     title: '审计日志',
@@ -160,7 +161,18 @@ export default {
     verifyOk: '日志链完整：已校验 {n} 条记录',
     verifyBad: '日志链校验失败：第 {seq} 条记录异常（{reason}）',
     hash: '哈希',
-    actions: { create: '新建', update: '修改', delete: '删除', login: '登录', logout: '退出', import: '导入' },
+    actions: {
+      create: '新建',
+      update: '修改',
+      delete: '删除',
+      login: '登录',
+      logout: '退出',
+      import: '导入',
+      login_failed: '登录失败',
+      password_change: '修改密码',
+      password_reset: '重置密码',
+    },
+    userAccounts: '用户账号',
     noDiff: '无数据',
   },
   mobile: {

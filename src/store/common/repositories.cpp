@@ -473,8 +473,10 @@ Status SqlSessionRepository::insert(const auth::Session& s) {
       p.add(s.token_hash) + ", " + p.add(s.user_id.value) + ", " + p.add(toMillis(s.created_at)) +
       ", " + p.add(toMillis(s.expires_at)) + ", " + p.add(optionalInstant(s.revoked_at)) + ", " +
       p.add(s.client_address) + ")";
-  AG_ASSIGN_OR_RETURN(auto n, exec(conn_, sql, p));
-  (void)n;
+  auto inserted = exec(conn_, sql, p);
+  if (!inserted) {
+    return mapConstraint(inserted.error(), "sessions", {});
+  }
   return okStatus();
 }
 

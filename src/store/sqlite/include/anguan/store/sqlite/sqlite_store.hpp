@@ -15,10 +15,13 @@
 namespace anguan::store::sqlite {
 
 struct Options {
-  std::string path;      // File path, or ":memory:" (a shared in-memory database, for tests).
-  int readers = 4;       // Reader connections.
-  int max_batch = 256;   // Most write callbacks committed in one transaction.
-  bool migrate = true;   // Apply pending migrations on open.
+  // File path, or ":memory:" for tests: a fresh temporary file (WAL, like production) that
+  // the store deletes when it closes. Not a shared-cache in-memory database, whose table locks
+  // would make readers fail while the writer works.
+  std::string path;
+  int readers = 4;      // Reader connections.
+  int max_batch = 256;  // Most write callbacks committed in one transaction.
+  bool migrate = true;  // Apply pending migrations on open.
 };
 
 // Opens (creating if needed) and migrates. kUnavailable with a clear message when the file

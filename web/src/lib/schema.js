@@ -154,7 +154,7 @@ export function buildColumns(schema) {
     label: f.label || f.name,
     type: f.type,
     field: f,
-    sortable: f.type !== 'code_list',
+    sortable: f.type !== 'code_list' && !f.computed, // the API cannot sort on computed values
     minWidth: columnWidth(f),
   }));
 }
@@ -180,11 +180,12 @@ function columnWidth(f) {
   }
 }
 
-// Toolbar filters: enum and bool fields (not code lists).
+// Toolbar filters: stored enum and bool fields (not code lists; the API cannot filter on
+// computed values such as a certificate's status).
 export function buildFilters(schema) {
   if (!schema || !Array.isArray(schema.fields)) return [];
   return schema.fields
-    .filter((f) => f.type === 'enum' || f.type === 'bool')
+    .filter((f) => (f.type === 'enum' || f.type === 'bool') && !f.computed)
     .map((f) => ({
       name: f.name,
       label: f.label || f.name,

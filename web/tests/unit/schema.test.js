@@ -140,13 +140,15 @@ describe('columns, filters and display', () => {
     const cols = buildColumns(areas);
     expect(cols.map((c) => c.name)).toContain('status');
     expect(cols.find((c) => c.name === 'roles').sortable).toBe(false);
+    expect(cols.find((c) => c.name === 'status').sortable).toBe(false);
+    expect(cols.find((c) => c.name === 'name').sortable).toBe(true);
     // computed status comes second so that it is visible without scrolling
     expect(cols.map((c) => c.name).slice(0, 3)).toEqual(['name', 'status', 'code']);
   });
 
-  it('offers filters for enum and bool fields', () => {
+  it('offers filters for stored enum and bool fields', () => {
     const filters = buildFilters(areas);
-    expect(filters.map((f) => f.name)).toEqual(['kind', 'major_hazard', 'status']);
+    expect(filters.map((f) => f.name)).toEqual(['kind', 'major_hazard']);
     expect(filters[1].options.map((o) => o.value)).toEqual(['true', 'false']);
   });
 

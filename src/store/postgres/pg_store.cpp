@@ -88,7 +88,14 @@ class PgStore final : public Store {
 
   static Status runOn(PgConnection& conn, const char* begin, const TxFn& fn) {
     AG_RETURN_IF_ERROR(conn.ensureConnected());
-    AG_RETURN_IF_ERROR(conn.script(begin));
+    auto begun = conn.script(begin);
+    if (!begun && begun.error().code() == ErrorCode::kUnavailable) {
+      // An idle pooled connection died (server restart): nothing has run yet, so reconnecting
+      // and retrying once is safe. A loss later in the transaction is reported as kUnavailable.
+      AG_RETURN_IF_ERROR(conn.ensureConnected());
+      begun = conn.script(begin);
+    }
+    AG_RETURN_IF_ERROR(begun);
     SqlTransaction tx(conn);
     auto status = runCallback(fn, tx);
     if (!status) {

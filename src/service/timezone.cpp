@@ -20,7 +20,10 @@ bool resolveTimeZone(const std::string& name, int& offset_minutes) {
     return true;
   }
   // "+08:00" / "-05:30"
-  if (name.size() == 6 && (name[0] == '+' || name[0] == '-') && name[3] == ':') {
+  // Digits only: from_chars alone would take a sign, so "+-1:00" would read as -01:00.
+  auto digit = [&](std::size_t i) { return name[i] >= '0' && name[i] <= '9'; };
+  if (name.size() == 6 && (name[0] == '+' || name[0] == '-') && name[3] == ':' && digit(1) &&
+      digit(2) && digit(4) && digit(5)) {
     int h = 0;
     int m = 0;
     auto [p1, e1] = std::from_chars(name.data() + 1, name.data() + 3, h);

@@ -164,6 +164,14 @@ class ServerImpl final : public Server {
 
   service::EventPublisher& events() override { return hub_; }
 
+  std::vector<std::string> routeKeys() const override {
+    std::vector<std::string> keys;
+    for (const auto& r : router_.routes()) {
+      keys.push_back(std::string(http::to_string(r.method)) + " " + r.pattern);
+    }
+    return keys;
+  }
+
  private:
   asio::awaitable<void> listen() {
     for (;;) {
@@ -196,18 +204,28 @@ class ServerImpl final : public Server {
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(16 * 1024);
-      parser.body_limit(options_.max_body_bytes);
+      // Beast checks Content-Length against the limit while parsing the header, so the header
+      // is read under the largest limit and the route's own limit is applied after it.
+      parser.body_limit(options_.max_upload_bytes);
       stream.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
       auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, kNoThrow);
-      if (hec) {
+      if (hec && hec != http::error::body_limit) {
         break;
       }
       const std::string_view target = parser.get().target();
-      if (target.find("/import") != std::string_view::npos) {
-        parser.body_limit(options_.max_upload_bytes);
+      const std::size_t limit = target.find("/import") != std::string_view::npos
+                                    ? options_.max_upload_bytes
+                                    : options_.max_body_bytes;
+      boost::beast::error_code ec = hec;
+      if (!ec && parser.content_length() && *parser.content_length() > limit) {
+        ec = http::error::body_limit;
       }
-      stream.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
-      auto [ec, n] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+      if (!ec) {
+        parser.body_limit(limit);
+        stream.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+        auto [rec, rn] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+        ec = rec;
+      }
       const std::string language =
           pickLanguage(std::string(parser.get()[http::field::accept_language]), "");
       if (ec == http::error::body_limit) {
@@ -216,7 +234,19 @@ class ServerImpl final : public Server {
                        language),
             parser.get().version(), false);
         co_await http::async_write(stream, res, kNoThrow);
-        break;
+        // Closing with unread body bytes would make the kernel send RST and the client lose
+        // the 413: stop sending, then read and discard (bounded in time and bytes).
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream.expires_after(std::chrono::seconds(2));
+        std::vector<char> sink(64 * 1024);
+        for (std::size_t drained = 0; drained < (64u << 20);) {
+          auto [dec, dn] = co_await stream.async_read_some(asio::buffer(sink), kNoThrow);
+          if (dec) {
+            break;
+          }
+          drained += dn;
+        }
+        co_return;
       }
       if (ec) {
         break;

@@ -42,7 +42,7 @@ json::object userJson(const auth::User& u, const std::string& org_name, int tz) 
   o["permissions"] = permissionsOf(u.roles);
   o["org_id"] = u.org_id;
   o["org_name"] = org_name;
-  o["person_id"] = u.person_id;
+  o["person_id"] = u.person_id > 0 ? json::value(u.person_id) : json::value(nullptr);
   o["language"] = u.language;
   o["active"] = u.active;
   o["version"] = u.version;
@@ -185,7 +185,7 @@ void addAuthRoutes(Router& router, Services& s) {
                     ctx);
                 json::array items;
                 for (const auto& u : users) {
-                  items.emplace_back(userJson(u, "", tz));
+                  items.emplace_back(userJson(u, s.auth.orgName(u.org_id), tz));
                 }
                 json::object o;
                 o["items"] = std::move(items);

@@ -26,9 +26,9 @@ const char* toString(FieldType type) {
   return "text";
 }
 
-const FieldSpec* EntitySchema::field(std::string_view name) const {
+const FieldSpec* EntitySchema::field(std::string_view field_name) const {
   for (const auto& f : fields) {
-    if (f.name == name) {
+    if (f.name == field_name) {
       return &f;
     }
   }
@@ -150,6 +150,7 @@ std::vector<EntitySchema> build() {
     EntitySchema s;
     s.name = "people";
     s.path = "people";
+    s.key_field = "employee_no";
     s.zh = "人员";
     s.en = "People";
     FieldSpec roles;
@@ -215,6 +216,7 @@ std::vector<EntitySchema> build() {
     s.en = "Certificates";
     s.scope_field = "person_id";
     s.title_field = "number";
+    s.key_field = "number";
     FieldSpec status = enumeration("status", "状态", "Status",
                                    {{"valid", "有效", "Valid"},
                                     {"expiring", "即将到期", "Expiring"},
@@ -276,6 +278,7 @@ std::vector<EntitySchema> build() {
     s.en = "Maintenance windows";
     s.scope_field = "equipment_id";
     s.title_field = "description";
+    s.key_field = "";
     s.fields = {
         ref("equipment_id", "equipment", "设备", "Equipment", true),
         enumeration("kind", "类型", "Kind",
@@ -297,6 +300,7 @@ std::vector<EntitySchema> build() {
     s.scoped = false;
     s.scope_field = "";
     s.title_field = "name";
+    s.key_field = "date";
     FieldSpec day = date("date", "日期", "Date", true);
     day.unique = true;
     s.fields = {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "anguan/core/clock.hpp"
 
@@ -33,10 +34,18 @@ std::size_t utf8Length(const std::string& s) {
     if (i + len > s.size()) {
       return std::string::npos;
     }
+    std::uint32_t cp = len == 1 ? c : c & (0x7f >> len);
     for (std::size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) {
+      const auto next = static_cast<unsigned char>(s[i + k]);
+      if ((next >> 6) != 0x2) {
         return std::string::npos;
       }
+      cp = (cp << 6) | (next & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
+    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return std::string::npos;
     }
     i += len;
     ++count;

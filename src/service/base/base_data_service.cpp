@@ -28,6 +28,27 @@ std::chrono::year_month_day localToday(Instant now, int tz_offset) {
       std::chrono::floor<std::chrono::days>(now + std::chrono::minutes{tz_offset})};
 }
 
+// Adds the schema's own findings for fields the JSON decoding did not already reject, so that
+// a form shows every problem at once.
+std::vector<base::FieldProblem> withFieldProblems(const base::EntitySchema& schema,
+                                                  base::Record record,
+                                                  std::vector<base::FieldProblem> problems) {
+  for (auto it = record.values.begin(); it != record.values.end();) {
+    const bool bad = std::any_of(problems.begin(), problems.end(), [&](const auto& p) {
+      return p.field == it->first;
+    });
+    it = bad ? record.values.erase(it) : std::next(it);
+  }
+  for (const auto& p : base::validateRecord(schema, record)) {
+    const bool seen = std::any_of(problems.begin(), problems.end(),
+                                  [&](const auto& q) { return q.field == p.field; });
+    if (!seen) {
+      problems.push_back(p);
+    }
+  }
+  return problems;
+}
+
 std::string pathFor(const base::Record& org) {
   return org.org_path;
 }
@@ -340,7 +361,7 @@ Result<RecordView> BaseDataService::create(const auth::Principal& caller,
   auto problems = recordFromJson(schema, body, record, {"id", "version", "org_id", "created_at",
                                                         "updated_at", "_refs"});
   if (!problems.empty()) {
-    return base::validationError(problems);
+    return base::validationError(withFieldProblems(schema, record, std::move(problems)));
   }
   RecordView out;
   AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
@@ -401,7 +422,7 @@ Result<RecordView> BaseDataService::update(const auth::Principal& caller,
   auto problems = recordFromJson(schema, body, record, {"id", "version", "org_id", "created_at",
                                                         "updated_at", "_refs"});
   if (!problems.empty()) {
-    return base::validationError(problems);
+    return base::validationError(withFieldProblems(schema, record, std::move(problems)));
   }
   record.id = id;
   record.version = version->as_int64();
@@ -516,9 +537,9 @@ Result<std::string> BaseDataService::exportTable(const auth::Principal& caller,
               const auto* target = base::findSchema(spec.ref);
               auto ref = tx.records().get(*target, key.second);
               std::string text = std::to_string(key.second);
-              if (ref && auth::inScope(caller.org_path, ref->org_path)) {
-                text = target->field("code") != nullptr ? ref->getText("code")
-                                                        : ref->getText(target->title_field);
+              if (ref && auth::inScope(caller.org_path, ref->org_path) &&
+                  !target->key_field.empty()) {
+                text = ref->getText(target->key_field);
               }
               it = ref_cache.emplace(key, text).first;
             }
@@ -606,6 +627,22 @@ Result<ImportReport> BaseDataService::importTable(const auth::Principal& caller,
     if (!any) {
       continue;  // Blank line.
     }
+    // Validate now so that every bad row and field is reported at once. References still to
+    // be resolved by key stand in as a placeholder id.
+    base::Record probe = r;
+    for (const auto& ref : refs) {
+      if (ref.row == records.size()) {
+        probe.values[ref.field] = std::int64_t{1};
+      }
+    }
+    for (const auto& p : base::validateRecord(schema, probe)) {
+      const bool reported = std::any_of(
+          report.problems.begin(), report.problems.end(),
+          [&](const ImportProblem& q) { return q.line == line && q.field == p.field; });
+      if (!reported) {
+        report.problems.push_back({line, p.field, p.reason});
+      }
+    }
     records.push_back(std::move(r));
   }
   if (!report.problems.empty()) {
@@ -632,8 +669,11 @@ Result<ImportReport> BaseDataService::importTable(const auth::Principal& caller,
       store::ListQuery q;
       q.scope_prefix = caller.org_path;
       q.page_size = 2;
-      q.filters.push_back({target->field("code") != nullptr ? "code" : target->title_field,
-                           store::FilterOp::kEq, ref.text});
+      if (target->key_field.empty()) {
+        report.problems.push_back({lines[ref.row], ref.field, "bad_reference"});
+        continue;
+      }
+      q.filters.push_back({target->key_field, store::FilterOp::kEq, ref.text});
       AG_ASSIGN_OR_RETURN(store::Page page, tx.records().list(*target, q));
       if (page.items.size() != 1) {
         report.problems.push_back({lines[ref.row], ref.field, "bad_reference"});

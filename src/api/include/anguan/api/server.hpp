@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "anguan/core/result.hpp"
 #include "anguan/domain/store/store.hpp"
@@ -51,6 +52,8 @@ class Server {
   virtual void stop() = 0;
   // Live events to WebSocket clients; wire it as the services' EventPublisher.
   virtual service::EventPublisher& events() = 0;
+  // "GET /api/v1/{entity}" for every route (tests check the OpenAPI document covers them).
+  virtual std::vector<std::string> routeKeys() const = 0;
 };
 
 // The hub exists before the services (they publish into it), so it is created first and handed

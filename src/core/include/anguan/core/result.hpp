@@ -112,10 +112,10 @@ inline Status okStatus() { return {}; }
   lhs = *std::move(AG_CONCAT(ag_result_, __LINE__))
 
 // Returns the error of `expr` if it has one.
-#define AG_RETURN_IF_ERROR(expr)                           \
-  do {                                                     \
-    auto ag_status_ = (expr);                              \
-    if (ag_status_.has_error()) {                          \
-      return ag_status_.error();                           \
-    }                                                      \
+#define AG_RETURN_IF_ERROR(expr)                          \
+  do {                                                    \
+    auto AG_CONCAT(ag_status_, __LINE__) = (expr);        \
+    if (AG_CONCAT(ag_status_, __LINE__).has_error()) {    \
+      return AG_CONCAT(ag_status_, __LINE__).error();     \
+    }                                                     \
   } while (false)

@@ -59,9 +59,12 @@ struct EntitySchema {
   std::string scope_field = "org_id";
   // Field shown as the record's name in references and pickers.
   std::string title_field = "name";
+  // Unique field that identifies a record in files (export writes references as the target's
+  // key, import resolves them by it). "" = the numeric id.
+  std::string key_field = "code";
   // Fields a list may be sorted by are all non-list fields plus id/created_at/updated_at.
 
-  const FieldSpec* field(std::string_view name) const;
+  const FieldSpec* field(std::string_view field_name) const;
 };
 
 // All built-in entities, in dependency order (an entity only references earlier ones or itself).

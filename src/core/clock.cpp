@@ -6,8 +6,7 @@
 namespace anguan {
 
 Instant SystemClock::now() const {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now());
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
 namespace {

@@ -1,8 +1,8 @@
 #include "anguan/core/crypto.hpp"
 
-#include <sodium.h>
-
 #include <mutex>
+
+#include <sodium.h>
 
 #include "anguan/core/assert.hpp"
 

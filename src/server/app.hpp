@@ -10,6 +10,7 @@
 #include "anguan/service/auth_service.hpp"
 #include "anguan/service/base_data_service.hpp"
 #include "anguan/service/spreadsheet.hpp"
+
 #include "config.hpp"
 
 namespace anguan::server {

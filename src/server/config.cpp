@@ -86,8 +86,8 @@ Status validate(Config& config) {
   }
   const auto colon = config.http.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    return Error::invalidArgument("config.bad_http", "--http must be HOST:PORT, got " +
-                                                         config.http);
+    return Error::invalidArgument("config.bad_http",
+                                  "--http must be HOST:PORT, got " + config.http);
   }
   config.http_host = config.http.substr(0, colon);
   int port = -1;
@@ -98,9 +98,9 @@ Status validate(Config& config) {
   }
   config.http_port = static_cast<unsigned short>(port);
   if (!service::resolveTimeZone(config.timezone, config.tz_offset_minutes)) {
-    return Error::invalidArgument("config.bad_timezone",
-                                  "unknown time zone " + config.timezone +
-                                      " (use e.g. Asia/Shanghai, UTC or +08:00)");
+    return Error::invalidArgument(
+        "config.bad_timezone",
+        "unknown time zone " + config.timezone + " (use e.g. Asia/Shanghai, UTC or +08:00)");
   }
   if (config.io_threads < 1 || config.io_threads > 64 || config.worker_threads < 1 ||
       config.worker_threads > 256 || config.db_readers < 1 || config.db_readers > 64) {

@@ -9,6 +9,7 @@
 #include "anguan/service/demo.hpp"
 #include "anguan/store/postgres/pg_store.hpp"
 #include "anguan/store/sqlite/sqlite_store.hpp"
+
 #include "app.hpp"
 #include "config.hpp"
 
@@ -123,8 +124,8 @@ int main(int argc, char** argv) {
   auto& app = **app_result;
 
   if (*demo) {
-    auto summary = anguan::service::seedDemo(*app.base, *app.auth, *app.clock, app.settings,
-                                             demo_password);
+    auto summary =
+        anguan::service::seedDemo(*app.base, *app.auth, *app.clock, app.settings, demo_password);
     if (!summary) {
       return fail(summary.error());
     }

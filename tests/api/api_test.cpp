@@ -1,11 +1,11 @@
 // API tests against a real server on a free port with the demo enterprise loaded.
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
 #include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include "api/harness.hpp"
 
@@ -57,7 +57,8 @@ TEST_F(ApiTest, HealthzReportsDatabase) {
 }
 
 TEST_F(ApiTest, LoginWithWrongPasswordIsUnauthenticatedInTheRequestLanguage) {
-  auto zh = s().request("POST", "/api/v1/auth/login", body({{"username", "admin"}, {"password", "nope1234"}}));
+  auto zh = s().request("POST", "/api/v1/auth/login",
+                        body({{"username", "admin"}, {"password", "nope1234"}}));
   EXPECT_EQ(zh.status, 401u);
   EXPECT_EQ(zh.errorCode(), "auth.bad_credentials");
   EXPECT_EQ(zh.json().at("error").at("message").as_string(), "用户名或密码错误");
@@ -162,9 +163,9 @@ TEST_F(ApiTest, LoggedOutSessionIsRevokedAndExpiredSessionIsRefused) {
 
 TEST_F(ApiTest, RoleWithoutPermissionIsForbidden) {
   std::string worker = s().login("p1worker");
-  auto r = s().request("POST", "/api/v1/areas",
-                       body({{"name", "工人新建"}, {"code", "W-1"}, {"org_id", 1}, {"kind", "other"}}),
-                       worker);
+  auto r = s().request(
+      "POST", "/api/v1/areas",
+      body({{"name", "工人新建"}, {"code", "W-1"}, {"org_id", 1}, {"kind", "other"}}), worker);
   EXPECT_EQ(r.status, 403u);
   EXPECT_EQ(r.errorCode(), "auth.forbidden");
   EXPECT_EQ(s().request("GET", "/api/v1/audit", "", worker).status, 403u);
@@ -192,21 +193,21 @@ TEST_F(ApiTest, PlantAdminCannotSeeOrTouchTheOtherPlant) {
   auto rec = s().request("GET", "/api/v1/areas/" + std::to_string(p2_area), "", p2).json();
   json::object changed = rec.as_object();
   changed["name"] = "越权修改";
-  EXPECT_EQ(s().request("PUT", "/api/v1/areas/" + std::to_string(p2_area),
-                        json::serialize(changed), p1)
-                .status,
-            404u);
+  EXPECT_EQ(
+      s().request("PUT", "/api/v1/areas/" + std::to_string(p2_area), json::serialize(changed), p1)
+          .status,
+      404u);
   EXPECT_EQ(s().request("DELETE",
-                        "/api/v1/areas/" + std::to_string(p2_area) + "?version=" +
-                            std::to_string(rec.at("version").as_int64()),
+                        "/api/v1/areas/" + std::to_string(p2_area) +
+                            "?version=" + std::to_string(rec.at("version").as_int64()),
                         "", p1)
                 .status,
             404u);
   // Referencing the other plant's org unit is a bad reference, not a hint that it exists.
-  auto create = s().request("POST", "/api/v1/areas",
-                            body({{"name", "越权区域"}, {"code", "X-P2"}, {"org_id", orgId("P2")},
-                                  {"kind", "other"}}),
-                            p1);
+  auto create = s().request(
+      "POST", "/api/v1/areas",
+      body({{"name", "越权区域"}, {"code", "X-P2"}, {"org_id", orgId("P2")}, {"kind", "other"}}),
+      p1);
   EXPECT_EQ(create.status, 400u);
   EXPECT_EQ(create.json().at("error").at("details").at("org_id").as_string(), "bad_reference");
   // Certificates follow their holder's org.
@@ -221,13 +222,13 @@ TEST_F(ApiTest, PlantAdminCannotSeeOrTouchTheOtherPlant) {
 }
 
 TEST_F(ApiTest, DuplicateUniqueKeyIs409WithTheField) {
-  auto first = s().request("POST", "/api/v1/holidays",
-                           body({{"date", "2027-01-01"}, {"name", "元旦"}, {"kind", "holiday"}}),
-                           admin());
+  auto first =
+      s().request("POST", "/api/v1/holidays",
+                  body({{"date", "2027-01-01"}, {"name", "元旦"}, {"kind", "holiday"}}), admin());
   EXPECT_EQ(first.status, 201u) << first.body;
-  auto dup = s().request("POST", "/api/v1/holidays",
-                         body({{"date", "2027-01-01"}, {"name", "又一个"}, {"kind", "holiday"}}),
-                         admin());
+  auto dup =
+      s().request("POST", "/api/v1/holidays",
+                  body({{"date", "2027-01-01"}, {"name", "又一个"}, {"kind", "holiday"}}), admin());
   EXPECT_EQ(dup.status, 409u);
   EXPECT_EQ(dup.errorCode(), "base.duplicate");
   EXPECT_EQ(dup.json().at("error").at("details").at("field").as_string(), "date");
@@ -235,10 +236,10 @@ TEST_F(ApiTest, DuplicateUniqueKeyIs409WithTheField) {
 
 TEST_F(ApiTest, QuotesEmojiAndSqlAreStoredVerbatim) {
   const std::string nasty = "O'Brien \"quoted\" 😀 '; DROP TABLE areas; -- \\ 中文";
-  auto r = s().request("POST", "/api/v1/areas",
-                       body({{"name", nasty}, {"code", "NASTY-1"}, {"org_id", orgId("P1")},
-                             {"kind", "other"}}),
-                       admin());
+  auto r = s().request(
+      "POST", "/api/v1/areas",
+      body({{"name", nasty}, {"code", "NASTY-1"}, {"org_id", orgId("P1")}, {"kind", "other"}}),
+      admin());
   ASSERT_EQ(r.status, 201u) << r.body;
   const auto id = r.json().at("id").as_int64();
   auto back = s().request("GET", "/api/v1/areas/" + std::to_string(id), "", admin());
@@ -249,10 +250,10 @@ TEST_F(ApiTest, QuotesEmojiAndSqlAreStoredVerbatim) {
 }
 
 TEST_F(ApiTest, ConcurrentUpdatesOfOneRecordLetExactlyOneWin) {
-  auto created = s().request("POST", "/api/v1/areas",
-                             body({{"name", "并发"}, {"code", "RACE-1"}, {"org_id", orgId("P1")},
-                                   {"kind", "other"}}),
-                             admin());
+  auto created = s().request(
+      "POST", "/api/v1/areas",
+      body({{"name", "并发"}, {"code", "RACE-1"}, {"org_id", orgId("P1")}, {"kind", "other"}}),
+      admin());
   ASSERT_EQ(created.status, 201u);
   json::object rec = created.json().as_object();
   const std::string path = "/api/v1/areas/" + std::to_string(rec.at("id").as_int64());
@@ -295,9 +296,11 @@ TEST_F(ApiTest, ImportIsAllOrNothingAndExportRoundTrips) {
   EXPECT_EQ(rows[0].at("line").as_int64(), 3);
   EXPECT_EQ(rows[0].at("field").as_string(), "kind");
   EXPECT_EQ(rows[1].at("line").as_int64(), 4);
-  EXPECT_EQ(s().request("GET", "/api/v1/areas?code=IMP-1", "", admin()).json().at("total").as_int64(), 0);
+  EXPECT_EQ(
+      s().request("GET", "/api/v1/areas?code=IMP-1", "", admin()).json().at("total").as_int64(), 0);
 
-  const std::string good = "名称,编码,所属单位,区域类型\n导入区1,IMP-1,P1,其他\n导入区2,IMP-2,P2,罐区\n";
+  const std::string good =
+      "名称,编码,所属单位,区域类型\n导入区1,IMP-1,P1,其他\n导入区2,IMP-2,P2,罐区\n";
   auto ok = s().request("POST", "/api/v1/areas/import?format=csv", good, admin(),
                         {{"Content-Type", "text/csv"}});
   EXPECT_EQ(ok.status, 200u) << ok.body;
@@ -357,10 +360,10 @@ TEST_F(ApiTest, WebSocketDeliversChangesOnlyWithinScope) {
   watcher2.send(R"({"op":"subscribe","topic":"base.*"})");
   EXPECT_NE(watcher1.receive(std::chrono::seconds(2)).find("subscribed"), std::string::npos);
   EXPECT_NE(watcher2.receive(std::chrono::seconds(2)).find("subscribed"), std::string::npos);
-  auto r = s().request("POST", "/api/v1/areas",
-                       body({{"name", "实时区域"}, {"code", "WS-1"}, {"org_id", orgId("P1")},
-                             {"kind", "other"}}),
-                       admin());
+  auto r = s().request(
+      "POST", "/api/v1/areas",
+      body({{"name", "实时区域"}, {"code", "WS-1"}, {"org_id", orgId("P1")}, {"kind", "other"}}),
+      admin());
   ASSERT_EQ(r.status, 201u);
   const std::string event = watcher1.receive(std::chrono::seconds(2));
   EXPECT_NE(event.find("\"action\":\"create\""), std::string::npos) << event;
@@ -386,21 +389,27 @@ TEST_F(ApiTest, PasswordChangeEndsEverySession) {
 TEST_F(ApiTest, AdminCreatesUsersOnlyInsideTheirScope) {
   const std::string p1 = s().login("p1admin");
   auto ok = s().request("POST", "/api/v1/users",
-                        body({{"username", "p1new"}, {"display_name", "新用户"},
-                              {"password", "Passw0rd!"}, {"roles", json::array{"worker"}},
+                        body({{"username", "p1new"},
+                              {"display_name", "新用户"},
+                              {"password", "Passw0rd!"},
+                              {"roles", json::array{"worker"}},
                               {"org_id", orgId("P1-MNT")}}),
                         p1);
   EXPECT_EQ(ok.status, 201u) << ok.body;
   EXPECT_EQ(ok.body.find("password_hash"), std::string::npos);
   auto outside = s().request("POST", "/api/v1/users",
-                             body({{"username", "p2new"}, {"display_name", "越权"},
-                                   {"password", "Passw0rd!"}, {"roles", json::array{"worker"}},
+                             body({{"username", "p2new"},
+                                   {"display_name", "越权"},
+                                   {"password", "Passw0rd!"},
+                                   {"roles", json::array{"worker"}},
                                    {"org_id", orgId("P2")}}),
                              p1);
   EXPECT_EQ(outside.status, 400u);
   auto dup = s().request("POST", "/api/v1/users",
-                         body({{"username", "p1new"}, {"display_name", "重复"},
-                               {"password", "Passw0rd!"}, {"roles", json::array{"worker"}},
+                         body({{"username", "p1new"},
+                               {"display_name", "重复"},
+                               {"password", "Passw0rd!"},
+                               {"roles", json::array{"worker"}},
                                {"org_id", orgId("P1-MNT")}}),
                          p1);
   EXPECT_EQ(dup.status, 409u);

@@ -1,11 +1,11 @@
 #include "api/harness.hpp"
 
-#include <gtest/gtest.h>
+#include <future>
+#include <random>
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
-#include <future>
-#include <random>
+#include <gtest/gtest.h>
 
 #include "anguan/report/spreadsheet_codec.hpp"
 #include "anguan/service/demo.hpp"
@@ -60,8 +60,8 @@ TestServer::TestServer(const std::string& web_root) {
   options.port = 0;
   options.web_root = web_root;
   options.max_body_bytes = 64 * 1024;
-  server_ = api::makeServer(options, api::Services{*auth_, *base_, *audit_, *store_, settings_},
-                            *hub_);
+  server_ =
+      api::makeServer(options, api::Services{*auth_, *base_, *audit_, *store_, settings_}, *hub_);
   if (auto st = server_->start(); !st) {
     ADD_FAILURE() << "start: " << st.error().message();
     return;

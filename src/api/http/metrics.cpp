@@ -36,8 +36,7 @@ std::string Metrics::render(const store::StoreStats& db) const {
     }
     out << "anguan_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} "
         << s.count << "\n";
-    out << "anguan_http_request_duration_seconds_sum{route=\"" << route << "\"} " << s.sum
-        << "\n";
+    out << "anguan_http_request_duration_seconds_sum{route=\"" << route << "\"} " << s.sum << "\n";
     out << "anguan_http_request_duration_seconds_count{route=\"" << route << "\"} " << s.count
         << "\n";
   }

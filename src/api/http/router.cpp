@@ -26,8 +26,7 @@ void Router::add(Route route) {
 }
 
 const Route* Router::match(http::verb method, const std::string& path,
-                           std::map<std::string, std::string>& params,
-                           bool& path_matched) const {
+                           std::map<std::string, std::string>& params, bool& path_matched) const {
   const auto segments = split(path);
   path_matched = false;
   // Literal segments win over parameters: try routes with more literals first by scanning

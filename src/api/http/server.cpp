@@ -11,6 +11,7 @@
 #include <boost/url.hpp>
 
 #include "anguan/core/log.hpp"
+
 #include "http/i18n.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -83,9 +84,9 @@ class ServerImpl final : public Server {
     router_.add({http::verb::get, "/api/v1/ws", Access::kSignedIn, false, false,
                  "WebSocket: ?token=…; subscribe to topics such as base.areas", "system",
                  [](Context& ctx) -> Reply {
-                   return errorReply(Error::invalidArgument("request.bad_target",
-                                                            "use a WebSocket upgrade"),
-                                     ctx.language);
+                   return errorReply(
+                       Error::invalidArgument("request.bad_target", "use a WebSocket upgrade"),
+                       ctx.language);
                  }});
     addBaseRoutes(router_, services_);
     addSystemRoutes(router_, services_, metrics_);
@@ -109,9 +110,9 @@ class ServerImpl final : public Server {
       acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     }
     if (ec) {
-      return Error::unavailable("server.bind_failed",
-                                "can't listen on " + options_.host + ":" +
-                                    std::to_string(options_.port) + ": " + ec.message());
+      return Error::unavailable("server.bind_failed", "can't listen on " + options_.host + ":" +
+                                                          std::to_string(options_.port) + ": " +
+                                                          ec.message());
     }
     port_ = acceptor_.local_endpoint().port();
     asio::co_spawn(ioc_, listen(), [](const std::exception_ptr& e) {
@@ -175,8 +176,7 @@ class ServerImpl final : public Server {
  private:
   asio::awaitable<void> listen() {
     for (;;) {
-      auto [ec, socket] =
-          co_await acceptor_.async_accept(asio::make_strand(ioc_), kNoThrow);
+      auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kNoThrow);
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
           co_return;
@@ -270,10 +270,10 @@ class ServerImpl final : public Server {
       if (req.method() == http::verb::head) {
         res.body().clear();
       }
-      metrics_.observe(d.route != nullptr ? d.route->pattern : d.metric_label,
-                       std::string(req.method_string()).c_str(), res.result_int(),
-                       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                           .count());
+      metrics_.observe(
+          d.route != nullptr ? d.route->pattern : d.metric_label,
+          std::string(req.method_string()).c_str(), res.result_int(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       const bool keep_alive = res.keep_alive();
       auto [wec, wn] = co_await http::async_write(stream, res, kNoThrow);
       if (wec || !keep_alive) {
@@ -286,8 +286,8 @@ class ServerImpl final : public Server {
   asio::awaitable<void> upgrade(beast::tcp_stream stream, HttpRequest req, std::string remote) {
     Context ctx{req, {}, {}, {}, std::nullopt, "zh-CN", remote};
     parseTarget(req.target(), ctx);
-    ctx.language = pickLanguage(std::string(req[http::field::accept_language]),
-                                ctx.queryValue("lang"));
+    ctx.language =
+        pickLanguage(std::string(req[http::field::accept_language]), ctx.queryValue("lang"));
     Error failure;
     bool ok = ctx.path == "/api/v1/ws";
     if (!ok) {
@@ -340,8 +340,8 @@ class ServerImpl final : public Server {
     auto parsed = boost::urls::parse_origin_form(req.target());
     ctx.language = pickLanguage(std::string(req[http::field::accept_language]), "");
     if (!parsed) {
-      d.early = errorReply(Error::invalidArgument("request.bad_target", "bad target"),
-                           ctx.language);
+      d.early =
+          errorReply(Error::invalidArgument("request.bad_target", "bad target"), ctx.language);
       d.metric_label = "invalid";
       return d;
     }
@@ -349,16 +349,15 @@ class ServerImpl final : public Server {
     if (auto lang = ctx.queryValue("lang"); !lang.empty()) {
       ctx.language = pickLanguage("", lang);
     }
-    const bool api = ctx.path.rfind("/api/", 0) == 0 || ctx.path == "/healthz" ||
-                     ctx.path == "/metrics";
+    const bool api =
+        ctx.path.rfind("/api/", 0) == 0 || ctx.path == "/healthz" || ctx.path == "/metrics";
     if (!api) {
       d.metric_label = "static";
       d.early = serveStatic(req, ctx);
       return d;
     }
     bool path_matched = false;
-    const http::verb method =
-        req.method() == http::verb::head ? http::verb::get : req.method();
+    const http::verb method = req.method() == http::verb::head ? http::verb::get : req.method();
     d.route = router_.match(method, ctx.path, ctx.params, path_matched);
     if (d.route == nullptr) {
       d.metric_label = "unmatched";
@@ -382,8 +381,7 @@ class ServerImpl final : public Server {
     Context& ctx = d.ctx;
     try {
       if (d.route->access == Access::kSignedIn) {
-        auto principal = services_.auth.authenticate(bearerToken(*d.request),
-                                                     ctx.client_address);
+        auto principal = services_.auth.authenticate(bearerToken(*d.request), ctx.client_address);
         if (!principal) {
           return errorReply(principal.error(), ctx.language);
         }
@@ -402,9 +400,9 @@ class ServerImpl final : public Server {
 
   Reply serveStatic(const HttpRequest& req, const Context& ctx) {
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
-      Reply r = errorReply(Error(ErrorCode::kInvalidArgument, "route.method_not_allowed",
-                                 "method not allowed"),
-                           ctx.language);
+      Reply r = errorReply(
+          Error(ErrorCode::kInvalidArgument, "route.method_not_allowed", "method not allowed"),
+          ctx.language);
       r.status = http::status::method_not_allowed;
       return r;
     }
@@ -436,8 +434,8 @@ class ServerImpl final : public Server {
     Reply r;
     r.body = content.str();
     r.content_type = contentTypeFor(file);
-    r.headers.emplace_back("Cache-Control", is_asset ? "public, max-age=31536000, immutable"
-                                                     : "no-cache");
+    r.headers.emplace_back("Cache-Control",
+                           is_asset ? "public, max-age=31536000, immutable" : "no-cache");
     return r;
   }
 

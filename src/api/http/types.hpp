@@ -25,7 +25,7 @@ struct Context {
   std::string path;
   std::vector<std::pair<std::string, std::string>> query;
   std::map<std::string, std::string> params;  // Path parameters.
-  std::optional<auth::Principal> principal;    // Set for authenticated routes.
+  std::optional<auth::Principal> principal;   // Set for authenticated routes.
   std::string language = "zh-CN";             // "zh-CN" or "en".
   std::string client_address;
 
@@ -72,9 +72,9 @@ struct Route {
 }  // namespace anguan::api
 
 // In a handler: declares `lhs` from the value of `expr`, or returns the error reply.
-#define AG_REPLY_IF_ERROR(lhs, expr, ctx)                                    \
-  auto AG_CONCAT(ag_reply_, __LINE__) = (expr);                              \
-  if (!AG_CONCAT(ag_reply_, __LINE__)) {                                     \
+#define AG_REPLY_IF_ERROR(lhs, expr, ctx)                                      \
+  auto AG_CONCAT(ag_reply_, __LINE__) = (expr);                                \
+  if (!AG_CONCAT(ag_reply_, __LINE__)) {                                       \
     return errorReply(AG_CONCAT(ag_reply_, __LINE__).error(), (ctx).language); \
-  }                                                                          \
+  }                                                                            \
   lhs = *std::move(AG_CONCAT(ag_reply_, __LINE__))

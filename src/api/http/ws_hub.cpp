@@ -21,8 +21,8 @@ bool validTopic(const std::string& topic) {
     return false;
   }
   return std::all_of(topic.begin(), topic.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-           c == '*' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '*' ||
+           c == '-';
   });
 }
 
@@ -44,9 +44,8 @@ void WsSession::run(HttpRequest request) {
   ws_.read_message_max(64 * 1024);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(beast::http::field::server, "anguan"); }));
-  ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
-    self->onAccept(ec);
-  });
+  ws_.async_accept(request,
+                   [self = shared_from_this()](beast::error_code ec) { self->onAccept(ec); });
 }
 
 void WsSession::onAccept(beast::error_code ec) {
@@ -128,9 +127,8 @@ bool WsSession::wants(const std::string& topic, const std::string& org_path) con
 }
 
 void WsSession::send(std::shared_ptr<const std::string> message) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)] {
-    self->onSend(message);
-  });
+  asio::post(ws_.get_executor(),
+             [self = shared_from_this(), message = std::move(message)] { self->onSend(message); });
 }
 
 void WsSession::onSend(std::shared_ptr<const std::string> message) {
@@ -147,10 +145,9 @@ void WsSession::onSend(std::shared_ptr<const std::string> message) {
     return;  // A write is in flight; onWrite continues with the queue.
   }
   ws_.text(true);
-  ws_.async_write(asio::buffer(*queue_.front()),
-                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                    self->onWrite(ec);
-                  });
+  ws_.async_write(
+      asio::buffer(*queue_.front()),
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onWrite(ec); });
 }
 
 void WsSession::onWrite(beast::error_code ec) {
@@ -159,10 +156,9 @@ void WsSession::onWrite(beast::error_code ec) {
   }
   queue_.pop_front();
   if (!queue_.empty()) {
-    ws_.async_write(asio::buffer(*queue_.front()),
-                    [self = shared_from_this()](beast::error_code e, std::size_t) {
-                      self->onWrite(e);
-                    });
+    ws_.async_write(
+        asio::buffer(*queue_.front()),
+        [self = shared_from_this()](beast::error_code e, std::size_t) { self->onWrite(e); });
   }
 }
 

@@ -18,6 +18,7 @@
 
 #include "anguan/domain/auth/access.hpp"
 #include "anguan/service/context.hpp"
+
 #include "http/metrics.hpp"
 #include "http/types.hpp"
 
@@ -53,7 +54,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   WsHub& hub_;
   Metrics& metrics_;
   mutable std::mutex topics_mutex_;
-  std::set<std::string> topics_;  // Guarded by topics_mutex_.
+  std::set<std::string> topics_;                          // Guarded by topics_mutex_.
   std::deque<std::shared_ptr<const std::string>> queue_;  // Only touched on the strand.
   bool closing_ = false;                                  // Only touched on the strand.
 };

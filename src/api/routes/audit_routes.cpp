@@ -46,9 +46,9 @@ void addAuditRoutes(Router& router, Services& s) {
                   if (auto v = ctx.queryValue(key); !v.empty()) {
                     auto t = parseRfc3339(v);
                     if (!t) {
-                      return errorReply(Error::invalidArgument("query.bad_value", "bad time")
-                                            .with("field", key),
-                                        ctx.language);
+                      return errorReply(
+                          Error::invalidArgument("query.bad_value", "bad time").with("field", key),
+                          ctx.language);
                     }
                     (std::string(key) == "from" ? q.from : q.to) = *t;
                   }

@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 
 #include "anguan/domain/base/schema.hpp"
+
 #include "routes/routes.hpp"
 
 namespace anguan::api {
@@ -8,12 +9,12 @@ namespace json = boost::json;
 
 namespace {
 
-const char* const kPermissionNames[] = {"base.read",  "org.write",    "people.write",
+const char* const kPermissionNames[] = {"base.read",      "org.write",    "people.write",
                                         "calendar.write", "users.manage", "audit.read"};
 const auth::Permission kPermissions[] = {
-    auth::Permission::kBaseRead,      auth::Permission::kOrgWrite,
-    auth::Permission::kPeopleWrite,   auth::Permission::kCalendarWrite,
-    auth::Permission::kUsersManage,   auth::Permission::kAuditRead};
+    auth::Permission::kBaseRead,    auth::Permission::kOrgWrite,
+    auth::Permission::kPeopleWrite, auth::Permission::kCalendarWrite,
+    auth::Permission::kUsersManage, auth::Permission::kAuditRead};
 
 json::array permissionsOf(const std::vector<std::string>& roles) {
   json::array out;
@@ -147,53 +148,49 @@ void addAuthRoutes(Router& router, Services& s) {
                 return jsonReply(userJson(u, s.auth.orgName(u.org_id), tz));
               }});
   router.add({http::verb::post, "/api/v1/auth/password", Access::kSignedIn, true, false,
-              "Change your password (ends every session)", "auth",
-              [&s](Context& ctx) -> Reply {
+              "Change your password (ends every session)", "auth", [&s](Context& ctx) -> Reply {
                 AG_REPLY_IF_ERROR(json::object body, parseBody(ctx), ctx);
                 if (auto st = readFields(body, {"old_password", "new_password"}); !st) {
                   return errorReply(st.error(), ctx.language);
                 }
-                AG_REPLY_IF_ERROR(std::string old_pw, stringField(body, "old_password", true),
-                                  ctx);
-                AG_REPLY_IF_ERROR(std::string new_pw, stringField(body, "new_password", true),
-                                  ctx);
+                AG_REPLY_IF_ERROR(std::string old_pw, stringField(body, "old_password", true), ctx);
+                AG_REPLY_IF_ERROR(std::string new_pw, stringField(body, "new_password", true), ctx);
                 if (auto st = s.auth.changePassword(ctx.caller(), old_pw, new_pw); !st) {
                   return errorReply(st.error(), ctx.language);
                 }
                 return noContent();
               }});
 
-  router.add({http::verb::get, "/api/v1/users", Access::kSignedIn, false, false,
-              "List user accounts (users.manage)", "users", [&s, tz](Context& ctx) -> Reply {
-                std::int64_t page = 1;
-                std::int64_t page_size = 50;
-                try {
-                  if (auto p = ctx.queryValue("page"); !p.empty()) {
-                    page = std::stoll(p);
-                  }
-                  if (auto p = ctx.queryValue("page_size"); !p.empty()) {
-                    page_size = std::stoll(p);
-                  }
-                } catch (const std::exception&) {
-                  return errorReply(Error::invalidArgument("query.bad_value", "bad page"),
-                                    ctx.language);
-                }
-                std::int64_t total = 0;
-                AG_REPLY_IF_ERROR(
-                    auto users,
-                    s.auth.listUsers(ctx.caller(), ctx.queryValue("q"), page, page_size, &total),
-                    ctx);
-                json::array items;
-                for (const auto& u : users) {
-                  items.emplace_back(userJson(u, s.auth.orgName(u.org_id), tz));
-                }
-                json::object o;
-                o["items"] = std::move(items);
-                o["total"] = total;
-                o["page"] = page;
-                o["page_size"] = page_size;
-                return jsonReply(o);
-              }});
+  router.add(
+      {http::verb::get, "/api/v1/users", Access::kSignedIn, false, false,
+       "List user accounts (users.manage)", "users", [&s, tz](Context& ctx) -> Reply {
+         std::int64_t page = 1;
+         std::int64_t page_size = 50;
+         try {
+           if (auto p = ctx.queryValue("page"); !p.empty()) {
+             page = std::stoll(p);
+           }
+           if (auto p = ctx.queryValue("page_size"); !p.empty()) {
+             page_size = std::stoll(p);
+           }
+         } catch (const std::exception&) {
+           return errorReply(Error::invalidArgument("query.bad_value", "bad page"), ctx.language);
+         }
+         std::int64_t total = 0;
+         AG_REPLY_IF_ERROR(
+             auto users,
+             s.auth.listUsers(ctx.caller(), ctx.queryValue("q"), page, page_size, &total), ctx);
+         json::array items;
+         for (const auto& u : users) {
+           items.emplace_back(userJson(u, s.auth.orgName(u.org_id), tz));
+         }
+         json::object o;
+         o["items"] = std::move(items);
+         o["total"] = total;
+         o["page"] = page;
+         o["page_size"] = page_size;
+         return jsonReply(o);
+       }});
   router.add({http::verb::post, "/api/v1/users", Access::kSignedIn, true, false,
               "Create a user account (users.manage)", "users", [&s, tz](Context& ctx) -> Reply {
                 AG_REPLY_IF_ERROR(json::object body, parseBody(ctx), ctx);

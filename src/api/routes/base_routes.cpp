@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 
 #include "anguan/service/record_json.hpp"
+
 #include "routes/routes.hpp"
 
 namespace anguan::api {
@@ -112,54 +113,49 @@ void addBaseRoutes(Router& router, Services& s) {
                 o["page_size"] = page.page_size;
                 return jsonReply(o);
               }});
-  router.add({http::verb::get, "/api/v1/{entity}/export", Access::kSignedIn, false, false,
-              "Export records as CSV or XLSX (same filters as the list)", "base",
-              [&s](Context& ctx) -> Reply {
-                AG_REPLY_IF_ERROR(const base::EntitySchema* schema,
-                                  service::BaseDataService::entity(ctx.params["entity"]), ctx);
-                AG_REPLY_IF_ERROR(service::SheetFormat format, formatOf(ctx), ctx);
-                AG_REPLY_IF_ERROR(std::string bytes,
-                                  s.base.exportTable(ctx.caller(), *schema, ctx.query, format,
-                                                     ctx.language),
-                                  ctx);
-                Reply r;
-                r.body = std::move(bytes);
-                const bool xlsx = format == service::SheetFormat::kXlsx;
-                r.content_type =
-                    xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                         : "text/csv; charset=utf-8";
-                r.headers.emplace_back("Content-Disposition",
-                                       "attachment; filename=\"" + schema->name +
-                                           (xlsx ? ".xlsx\"" : ".csv\""));
-                return r;
-              }});
-  router.add({http::verb::post, "/api/v1/{entity}/import", Access::kSignedIn, true, true,
-              "Import a CSV or XLSX file: all rows or none", "base",
-              [&s](Context& ctx) -> Reply {
-                AG_REPLY_IF_ERROR(const base::EntitySchema* schema,
-                                  service::BaseDataService::entity(ctx.params["entity"]), ctx);
-                AG_REPLY_IF_ERROR(service::SheetFormat format, formatOf(ctx), ctx);
-                AG_REPLY_IF_ERROR(service::ImportReport report,
-                                  s.base.importTable(ctx.caller(), *schema, ctx.request.body(),
-                                                     format),
-                                  ctx);
-                if (!report.problems.empty()) {
-                  Reply r = errorReply(
-                      Error::invalidArgument("import.invalid", "some rows are not valid"),
-                      ctx.language);
-                  json::value body = json::parse(r.body);
-                  json::array rows;
-                  for (const auto& p : report.problems) {
-                    rows.push_back(json::object{
-                        {"line", p.line}, {"field", p.field}, {"reason", p.reason}});
-                  }
-                  body.as_object()["error"].as_object()["details"].as_object()["rows"] =
-                      std::move(rows);
-                  r.body = json::serialize(body);
-                  return r;
-                }
-                return jsonReply(json::object{{"imported", report.imported}});
-              }});
+  router.add(
+      {http::verb::get, "/api/v1/{entity}/export", Access::kSignedIn, false, false,
+       "Export records as CSV or XLSX (same filters as the list)", "base",
+       [&s](Context& ctx) -> Reply {
+         AG_REPLY_IF_ERROR(const base::EntitySchema* schema,
+                           service::BaseDataService::entity(ctx.params["entity"]), ctx);
+         AG_REPLY_IF_ERROR(service::SheetFormat format, formatOf(ctx), ctx);
+         AG_REPLY_IF_ERROR(
+             std::string bytes,
+             s.base.exportTable(ctx.caller(), *schema, ctx.query, format, ctx.language), ctx);
+         Reply r;
+         r.body = std::move(bytes);
+         const bool xlsx = format == service::SheetFormat::kXlsx;
+         r.content_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                               : "text/csv; charset=utf-8";
+         r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + schema->name +
+                                                           (xlsx ? ".xlsx\"" : ".csv\""));
+         return r;
+       }});
+  router.add(
+      {http::verb::post, "/api/v1/{entity}/import", Access::kSignedIn, true, true,
+       "Import a CSV or XLSX file: all rows or none", "base", [&s](Context& ctx) -> Reply {
+         AG_REPLY_IF_ERROR(const base::EntitySchema* schema,
+                           service::BaseDataService::entity(ctx.params["entity"]), ctx);
+         AG_REPLY_IF_ERROR(service::SheetFormat format, formatOf(ctx), ctx);
+         AG_REPLY_IF_ERROR(service::ImportReport report,
+                           s.base.importTable(ctx.caller(), *schema, ctx.request.body(), format),
+                           ctx);
+         if (!report.problems.empty()) {
+           Reply r = errorReply(Error::invalidArgument("import.invalid", "some rows are not valid"),
+                                ctx.language);
+           json::value body = json::parse(r.body);
+           json::array rows;
+           for (const auto& p : report.problems) {
+             rows.push_back(
+                 json::object{{"line", p.line}, {"field", p.field}, {"reason", p.reason}});
+           }
+           body.as_object()["error"].as_object()["details"].as_object()["rows"] = std::move(rows);
+           r.body = json::serialize(body);
+           return r;
+         }
+         return jsonReply(json::object{{"imported", report.imported}});
+       }});
   router.add({http::verb::get, "/api/v1/{entity}/{id}", Access::kSignedIn, false, false,
               "One record", "base", [&s, tz](Context& ctx) -> Reply {
                 AG_REPLY_IF_ERROR(const base::EntitySchema* schema,
@@ -174,8 +170,8 @@ void addBaseRoutes(Router& router, Services& s) {
                 AG_REPLY_IF_ERROR(const base::EntitySchema* schema,
                                   service::BaseDataService::entity(ctx.params["entity"]), ctx);
                 AG_REPLY_IF_ERROR(json::object body, parseBody(ctx), ctx);
-                AG_REPLY_IF_ERROR(service::RecordView v,
-                                  s.base.create(ctx.caller(), *schema, body), ctx);
+                AG_REPLY_IF_ERROR(service::RecordView v, s.base.create(ctx.caller(), *schema, body),
+                                  ctx);
                 return jsonReply(viewJson(*schema, v, tz), http::status::created);
               }});
   router.add({http::verb::put, "/api/v1/{entity}/{id}", Access::kSignedIn, true, false,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "anguan/api/server.hpp"
+
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 

@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 
 #include "anguan/domain/base/schema.hpp"
+
 #include "routes/routes.hpp"
 
 namespace anguan::api {
@@ -29,9 +30,9 @@ json::object errorSchemaRef() {
   return json::object{
       {"description", "Error"},
       {"content",
-       json::object{{"application/json",
-                     json::object{{"schema", json::object{{"$ref",
-                                                           "#/components/schemas/Error"}}}}}}}};
+       json::object{
+           {"application/json",
+            json::object{{"schema", json::object{{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
 }  // namespace
@@ -80,11 +81,11 @@ json::object openApiDocument(const Router& router) {
       {"properties",
        json::object{
            {"error",
-            json::object{{"type", "object"},
-                         {"properties",
-                          json::object{{"code", json::object{{"type", "string"}}},
-                                       {"message", json::object{{"type", "string"}}},
-                                       {"details", json::object{{"type", "object"}}}}}}}}}};
+            json::object{
+                {"type", "object"},
+                {"properties", json::object{{"code", json::object{{"type", "string"}}},
+                                            {"message", json::object{{"type", "string"}}},
+                                            {"details", json::object{{"type", "object"}}}}}}}}}};
   return json::object{
       {"openapi", "3.0.3"},
       {"info", json::object{{"title", "anguan API"},
@@ -105,8 +106,8 @@ void addSystemRoutes(Router& router, Services& s, const Metrics& metrics) {
                 json::object o{{"status", db ? "ok" : "degraded"}, {"db", s.store.backend()}};
                 return jsonReply(o, db ? http::status::ok : http::status::service_unavailable);
               }});
-  router.add({http::verb::get, "/metrics", Access::kPublic, false, false,
-              "Prometheus metrics", "system", [&s, &metrics](Context&) -> Reply {
+  router.add({http::verb::get, "/metrics", Access::kPublic, false, false, "Prometheus metrics",
+              "system", [&s, &metrics](Context&) -> Reply {
                 Reply r;
                 r.body = metrics.render(s.store.stats());
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -22,8 +22,7 @@ const std::array<RoleGrant, 11>& grants() {
       {"approver_dept", {Permission::kBaseRead}},
       {"approver_safety", {Permission::kBaseRead}},
       {"approver_leader", {Permission::kBaseRead}},
-      {"safety_officer",
-       {Permission::kBaseRead, Permission::kPeopleWrite, Permission::kAuditRead}},
+      {"safety_officer", {Permission::kBaseRead, Permission::kPeopleWrite, Permission::kAuditRead}},
       {"dept_manager", {Permission::kBaseRead, Permission::kPeopleWrite}},
       {"admin",
        {Permission::kBaseRead, Permission::kOrgWrite, Permission::kPeopleWrite,
@@ -109,8 +108,7 @@ bool sessionUsable(const Session& session, Instant now) {
 
 Status checkPasswordPolicy(std::string_view password) {
   if (password.size() < 8) {
-    return Error::invalidArgument("auth.password_too_short",
-                                  "password needs at least 8 characters")
+    return Error::invalidArgument("auth.password_too_short", "password needs at least 8 characters")
         .with("min", "8");
   }
   if (password.size() > 128) {

@@ -55,8 +55,7 @@ FieldSpec uniqueCode(std::string zh, std::string en) {
   return f;
 }
 
-FieldSpec ref(std::string name, std::string entity, std::string zh, std::string en,
-              bool required) {
+FieldSpec ref(std::string name, std::string entity, std::string zh, std::string en, bool required) {
   FieldSpec f;
   f.name = std::move(name);
   f.type = FieldType::kRef;
@@ -67,8 +66,8 @@ FieldSpec ref(std::string name, std::string entity, std::string zh, std::string 
   return f;
 }
 
-FieldSpec enumeration(std::string name, std::string zh, std::string en,
-                      std::vector<Option> options, bool required = true) {
+FieldSpec enumeration(std::string name, std::string zh, std::string en, std::vector<Option> options,
+                      bool required = true) {
   FieldSpec f;
   f.name = std::move(name);
   f.type = FieldType::kEnum;

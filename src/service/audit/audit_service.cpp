@@ -3,9 +3,9 @@
 namespace anguan::service {
 
 Status appendAudit(store::Transaction& tx, const Actor& actor, Instant at,
-                   const std::string& action, const std::string& entity,
-                   std::int64_t entity_id, const std::string& org_path,
-                   const std::string& before_json, const std::string& after_json) {
+                   const std::string& action, const std::string& entity, std::int64_t entity_id,
+                   const std::string& org_path, const std::string& before_json,
+                   const std::string& after_json) {
   audit::Entry e;
   e.at = at;
   e.actor_id = actor.id;
@@ -23,8 +23,7 @@ Status appendAudit(store::Transaction& tx, const Actor& actor, Instant at,
 }
 
 Result<std::vector<audit::Entry>> AuditService::list(const auth::Principal& caller,
-                                                     store::AuditQuery query,
-                                                     std::int64_t* total) {
+                                                     store::AuditQuery query, std::int64_t* total) {
   if (!caller.can(auth::Permission::kAuditRead)) {
     return Error::permissionDenied("auth.forbidden", "you may not read the audit trail");
   }

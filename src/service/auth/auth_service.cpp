@@ -38,8 +38,8 @@ Status checkRoles(const std::vector<std::string>& roles) {
   }
   for (const auto& r : roles) {
     if (!auth::isKnownRole(r)) {
-      return Error::invalidArgument("validation.failed", "unknown role").with("roles",
-                                                                              "not_an_option");
+      return Error::invalidArgument("validation.failed", "unknown role")
+          .with("roles", "not_an_option");
     }
   }
   return okStatus();
@@ -170,7 +170,8 @@ Result<auth::Principal> AuthService::authenticate(const std::string& token,
       return session.error();
     }
     if (session->revoked_at) {
-      return Error::unauthenticated("auth.session_revoked", "your session was ended; sign in again");
+      return Error::unauthenticated("auth.session_revoked",
+                                    "your session was ended; sign in again");
     }
     if (!auth::sessionUsable(*session, now)) {
       return Error::unauthenticated("auth.session_expired", "your session expired; sign in again");
@@ -400,8 +401,7 @@ Status AuthService::resetPassword(const auth::Principal& caller, std::int64_t id
 }
 
 Result<std::vector<auth::User>> AuthService::listUsers(const auth::Principal& caller,
-                                                       const std::string& search,
-                                                       std::int64_t page,
+                                                       const std::string& search, std::int64_t page,
                                                        std::int64_t page_size,
                                                        std::int64_t* total) {
   if (!caller.can(auth::Permission::kUsersManage)) {
@@ -411,8 +411,8 @@ Result<std::vector<auth::User>> AuthService::listUsers(const auth::Principal& ca
   page_size = std::clamp<std::int64_t>(page_size, 1, 1000);
   std::vector<auth::User> out;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
-    AG_ASSIGN_OR_RETURN(out, tx.users().list(search, caller.org_path, (page - 1) * page_size,
-                                             page_size, total));
+    AG_ASSIGN_OR_RETURN(
+        out, tx.users().list(search, caller.org_path, (page - 1) * page_size, page_size, total));
     return okStatus();
   }));
   return out;

@@ -34,9 +34,8 @@ std::vector<base::FieldProblem> withFieldProblems(const base::EntitySchema& sche
                                                   base::Record record,
                                                   std::vector<base::FieldProblem> problems) {
   for (auto it = record.values.begin(); it != record.values.end();) {
-    const bool bad = std::any_of(problems.begin(), problems.end(), [&](const auto& p) {
-      return p.field == it->first;
-    });
+    const bool bad = std::any_of(problems.begin(), problems.end(),
+                                 [&](const auto& p) { return p.field == it->first; });
     it = bad ? record.values.erase(it) : std::next(it);
   }
   for (const auto& p : base::validateRecord(schema, record)) {
@@ -49,9 +48,7 @@ std::vector<base::FieldProblem> withFieldProblems(const base::EntitySchema& sche
   return problems;
 }
 
-std::string pathFor(const base::Record& org) {
-  return org.org_path;
-}
+std::string pathFor(const base::Record& org) { return org.org_path; }
 
 }  // namespace
 
@@ -98,8 +95,7 @@ void BaseDataService::publish(const base::EntitySchema& schema, const char* acti
 }
 
 Result<RecordView> BaseDataService::view(store::Transaction& tx, const auth::Principal& caller,
-                                         const base::EntitySchema& schema,
-                                         base::Record record) {
+                                         const base::EntitySchema& schema, base::Record record) {
   RecordView v;
   for (const auto& spec : schema.fields) {
     if (spec.type != base::FieldType::kRef) {
@@ -205,8 +201,7 @@ Result<store::ListQuery> BaseDataService::parseQuery(const auth::Principal& call
         v = value;
       } else if (spec->type == base::FieldType::kText) {
         v = value;
-      } else if (!valueFromCell(*spec, value, settings_.tz_offset_minutes, v, unresolved)
-                      .empty() ||
+      } else if (!valueFromCell(*spec, value, settings_.tz_offset_minutes, v, unresolved).empty() ||
                  !unresolved.empty() || base::isNull(v)) {
         return badValue(key);
       }
@@ -309,8 +304,8 @@ Status BaseDataService::resolveScope(WriteContext& ctx, const base::EntitySchema
     }
     const auto* orgs = base::findSchema("org_units");
     AG_ASSIGN_OR_RETURN(base::Record p, ctx.tx.records().get(*orgs, parent));
-    if (record.id != 0 && p.org_path.find("/" + std::to_string(record.id) + "/") !=
-                              std::string::npos) {
+    if (record.id != 0 &&
+        p.org_path.find("/" + std::to_string(record.id) + "/") != std::string::npos) {
       return base::validationError({{"parent_id", "cycle"}});
     }
     record.org_path = pathFor(p);  // Parent path; own id is appended once known.
@@ -358,8 +353,8 @@ Result<RecordView> BaseDataService::create(const auth::Principal& caller,
     return forbidden();
   }
   base::Record record;
-  auto problems = recordFromJson(schema, body, record, {"id", "version", "org_id", "created_at",
-                                                        "updated_at", "_refs"});
+  auto problems = recordFromJson(schema, body, record,
+                                 {"id", "version", "org_id", "created_at", "updated_at", "_refs"});
   if (!problems.empty()) {
     return base::validationError(withFieldProblems(schema, record, std::move(problems)));
   }
@@ -419,8 +414,8 @@ Result<RecordView> BaseDataService::update(const auth::Principal& caller,
     return base::validationError({{"version", version == nullptr ? "required" : "wrong_type"}});
   }
   base::Record record;
-  auto problems = recordFromJson(schema, body, record, {"id", "version", "org_id", "created_at",
-                                                        "updated_at", "_refs"});
+  auto problems = recordFromJson(schema, body, record,
+                                 {"id", "version", "org_id", "created_at", "updated_at", "_refs"});
   if (!problems.empty()) {
     return base::validationError(withFieldProblems(schema, record, std::move(problems)));
   }
@@ -636,9 +631,9 @@ Result<ImportReport> BaseDataService::importTable(const auth::Principal& caller,
       }
     }
     for (const auto& p : base::validateRecord(schema, probe)) {
-      const bool reported = std::any_of(
-          report.problems.begin(), report.problems.end(),
-          [&](const ImportProblem& q) { return q.line == line && q.field == p.field; });
+      const bool reported =
+          std::any_of(report.problems.begin(), report.problems.end(),
+                      [&](const ImportProblem& q) { return q.line == line && q.field == p.field; });
       if (!reported) {
         report.problems.push_back({line, p.field, p.reason});
       }
@@ -692,9 +687,8 @@ Result<ImportReport> BaseDataService::importTable(const auth::Principal& caller,
           report.problems.push_back({lines[i], "", e.key()});
         }
         for (const auto& [field, reason] : e.details()) {
-          report.problems.push_back(
-              {lines[i], field == "field" ? reason : field,
-               e.key() == "base.duplicate" ? "duplicate" : reason});
+          report.problems.push_back({lines[i], field == "field" ? reason : field,
+                                     e.key() == "base.duplicate" ? "duplicate" : reason});
         }
         continue;
       }
@@ -771,8 +765,7 @@ Result<std::int64_t> BaseDataService::findOrgForSystem(const std::string& code) 
   return id;
 }
 
-Result<std::map<std::string, std::int64_t>> BaseDataService::counts(
-    const auth::Principal& caller) {
+Result<std::map<std::string, std::int64_t>> BaseDataService::counts(const auth::Principal& caller) {
   if (!caller.can(auth::Permission::kBaseRead)) {
     return forbidden();
   }

@@ -72,7 +72,8 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
       {"C-HD", "宏达防腐保温有限公司", "contractor", "HACHEM"},
   };
   const std::vector<AreaDef> areas = {
-      {"A-P1-TF1", "一厂罐区A（防火堤内）", "tank_farm", "P1-STO", true, true, true, true, 420, 180},
+      {"A-P1-TF1", "一厂罐区A（防火堤内）", "tank_farm", "P1-STO", true, true, true, true, 420,
+       180},
       {"A-P1-CDU", "常减压装置", "process_unit", "P1-CDU", true, true, false, true, 200, 160},
       {"A-P1-FCC", "催化裂化装置", "process_unit", "P1-FCC", true, true, false, true, 260, 240},
       {"A-P1-PR", "一厂东西管廊", "pipe_rack", "P1", true, false, false, true, 320, 200},
@@ -81,16 +82,18 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
       {"A-P1-MW", "一厂维修车间厂房", "workshop", "P1-MNT", false, false, false, false, 120, 60},
       {"A-HQ-OF", "综合办公楼", "office", "HACHEM", false, false, false, false, 40, 20},
       {"A-P2-HDT", "加氢裂化装置", "process_unit", "P2-HDT", true, true, false, true, -260, 200},
-      {"A-P2-TF2", "二厂罐区B（防火堤内）", "tank_farm", "P2-STO", true, true, true, true, -420, 220},
+      {"A-P2-TF2", "二厂罐区B（防火堤内）", "tank_farm", "P2-STO", true, true, true, true, -420,
+       220},
       {"A-P2-UTL", "循环水及空压站", "utility", "P2-UTL", false, false, false, true, -180, 60},
       {"A-P2-PR", "二厂管廊", "pipe_rack", "P2", true, false, false, true, -320, 160},
       {"A-P2-MW", "二厂维修车间厂房", "workshop", "P2-MNT", false, false, false, false, -120, 40},
   };
   const char* surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
                             "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"};
-  const char* given[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇",
-                         "艳", "杰", "涛", "明", "超", "秀英", "建国", "志强", "海峰", "晓东",
-                         "立新", "国华", "文博", "振宇", "春梅", "玉兰", "德胜", "永刚"};
+  const char* given[] = {"伟",   "芳",   "娜",   "敏",   "静",   "强",   "磊",
+                         "军",   "洋",   "勇",   "艳",   "杰",   "涛",   "明",
+                         "超",   "秀英", "建国", "志强", "海峰", "晓东", "立新",
+                         "国华", "文博", "振宇", "春梅", "玉兰", "德胜", "永刚"};
 
   std::map<std::string, std::int64_t> org_ids;
   std::map<std::string, std::int64_t> area_ids;
@@ -190,21 +193,22 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
         }
         for (const auto& type : types) {
           const int roll = pick(24);
-          const int expires_in = roll < 2 ? -(10 + pick(200)) : roll < 5 ? 3 + pick(27)
-                                                                          : 60 + pick(1800);
+          const int expires_in = roll < 2   ? -(10 + pick(200))
+                                 : roll < 5 ? 3 + pick(27)
+                                            : 60 + pick(1800);
           const int issued_ago = 2190 - expires_in;  // 6-year validity.
           char number[32];
           ++cert_count;
           std::snprintf(number, sizeof number, "T%06d%04d", 330200 + seq,
                         static_cast<int>(cert_count % 10000));
-          Record c = rec({{"person_id", stored.id},
-                          {"cert_type", type},
-                          {"number", std::string(number) + std::to_string(cert_count)},
-                          {"issuer", std::string(type.rfind("crane", 0) == 0
-                                                     ? "宁波市市场监督管理局"
-                                                     : "浙江省应急管理厅")},
-                          {"issued_on", isoDate(now, tz, -issued_ago)},
-                          {"expires_on", isoDate(now, tz, expires_in)}});
+          Record c =
+              rec({{"person_id", stored.id},
+                   {"cert_type", type},
+                   {"number", std::string(number) + std::to_string(cert_count)},
+                   {"issuer", std::string(type.rfind("crane", 0) == 0 ? "宁波市市场监督管理局"
+                                                                      : "浙江省应急管理厅")},
+                   {"issued_on", isoDate(now, tz, -issued_ago)},
+                   {"expires_on", isoDate(now, tz, expires_in)}});
           if (type.rfind("guardian", 0) != 0 && type != "gas_tester") {
             const int review = expires_in > 1095 ? expires_in - 1095 : expires_in;
             c.values["next_review_on"] = isoDate(now, tz, review);
@@ -258,8 +262,8 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
         {"A-P2-UTL", "E-8", "变配电柜", "electrical", "", 2},
         {"A-P2-PR", "L-9", "二厂管廊管线", "pipeline", "氢气/瓦斯", 3},
     };
-    const char* statuses[] = {"in_service", "in_service", "in_service", "standby",
-                              "maintenance", "shutdown"};
+    const char* statuses[] = {"in_service", "in_service",  "in_service",
+                              "standby",    "maintenance", "shutdown"};
     for (const auto& e : equipment) {
       for (int i = 1; i <= e.count; ++i) {
         char code[24];
@@ -280,14 +284,14 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
           const auto start = std::chrono::floor<std::chrono::days>(now) +
                              std::chrono::days{start_day} + std::chrono::hours{pick(10)};
           const auto end = start + std::chrono::hours{8 + pick(64)};
-          Record w = rec({{"equipment_id", stored.id},
-                          {"kind", std::string(pick(3) == 0 ? "isolation" : "maintenance")},
-                          {"starts_at", toMillis(std::chrono::time_point_cast<
-                                                 std::chrono::milliseconds>(start))},
-                          {"ends_at", toMillis(std::chrono::time_point_cast<
-                                               std::chrono::milliseconds>(end))},
-                          {"description", std::string(e.name) + std::to_string(i) +
-                                              "# 计划检修（更换密封、清洗、检测）"}});
+          Record w = rec(
+              {{"equipment_id", stored.id},
+               {"kind", std::string(pick(3) == 0 ? "isolation" : "maintenance")},
+               {"starts_at",
+                toMillis(std::chrono::time_point_cast<std::chrono::milliseconds>(start))},
+               {"ends_at", toMillis(std::chrono::time_point_cast<std::chrono::milliseconds>(end))},
+               {"description",
+                std::string(e.name) + std::to_string(i) + "# 计划检修（更换密封、清洗、检测）"}});
           AG_ASSIGN_OR_RETURN(Record win, b.insert("maintenance_windows", std::move(w)));
           (void)win;
           ++window_count;
@@ -301,26 +305,25 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
       const char* kind;
     };
     const Day days[] = {
-        {"2026-01-01", "元旦", "holiday"},   {"2026-01-02", "元旦", "holiday"},
-        {"2026-01-03", "元旦", "holiday"},   {"2026-01-04", "元旦调休上班", "workday"},
-        {"2026-02-14", "春节调休上班", "workday"},
-        {"2026-02-15", "春节", "holiday"},   {"2026-02-16", "春节", "holiday"},
-        {"2026-02-17", "春节", "holiday"},   {"2026-02-18", "春节", "holiday"},
-        {"2026-02-19", "春节", "holiday"},   {"2026-02-20", "春节", "holiday"},
-        {"2026-02-21", "春节", "holiday"},   {"2026-02-22", "春节", "holiday"},
-        {"2026-02-23", "春节", "holiday"},   {"2026-02-28", "春节调休上班", "workday"},
-        {"2026-04-04", "清明节", "holiday"}, {"2026-04-05", "清明节", "holiday"},
-        {"2026-04-06", "清明节", "holiday"}, {"2026-05-01", "劳动节", "holiday"},
-        {"2026-05-02", "劳动节", "holiday"}, {"2026-05-03", "劳动节", "holiday"},
-        {"2026-05-04", "劳动节", "holiday"}, {"2026-05-05", "劳动节", "holiday"},
-        {"2026-05-09", "劳动节调休上班", "workday"},
-        {"2026-06-19", "端午节", "holiday"}, {"2026-06-20", "端午节", "holiday"},
-        {"2026-06-21", "端午节", "holiday"}, {"2026-09-20", "国庆节调休上班", "workday"},
-        {"2026-09-25", "中秋节", "holiday"}, {"2026-09-26", "中秋节", "holiday"},
-        {"2026-09-27", "中秋节", "holiday"}, {"2026-10-01", "国庆节", "holiday"},
-        {"2026-10-02", "国庆节", "holiday"}, {"2026-10-03", "国庆节", "holiday"},
-        {"2026-10-04", "国庆节", "holiday"}, {"2026-10-05", "国庆节", "holiday"},
-        {"2026-10-06", "国庆节", "holiday"}, {"2026-10-07", "国庆节", "holiday"},
+        {"2026-01-01", "元旦", "holiday"},           {"2026-01-02", "元旦", "holiday"},
+        {"2026-01-03", "元旦", "holiday"},           {"2026-01-04", "元旦调休上班", "workday"},
+        {"2026-02-14", "春节调休上班", "workday"},   {"2026-02-15", "春节", "holiday"},
+        {"2026-02-16", "春节", "holiday"},           {"2026-02-17", "春节", "holiday"},
+        {"2026-02-18", "春节", "holiday"},           {"2026-02-19", "春节", "holiday"},
+        {"2026-02-20", "春节", "holiday"},           {"2026-02-21", "春节", "holiday"},
+        {"2026-02-22", "春节", "holiday"},           {"2026-02-23", "春节", "holiday"},
+        {"2026-02-28", "春节调休上班", "workday"},   {"2026-04-04", "清明节", "holiday"},
+        {"2026-04-05", "清明节", "holiday"},         {"2026-04-06", "清明节", "holiday"},
+        {"2026-05-01", "劳动节", "holiday"},         {"2026-05-02", "劳动节", "holiday"},
+        {"2026-05-03", "劳动节", "holiday"},         {"2026-05-04", "劳动节", "holiday"},
+        {"2026-05-05", "劳动节", "holiday"},         {"2026-05-09", "劳动节调休上班", "workday"},
+        {"2026-06-19", "端午节", "holiday"},         {"2026-06-20", "端午节", "holiday"},
+        {"2026-06-21", "端午节", "holiday"},         {"2026-09-20", "国庆节调休上班", "workday"},
+        {"2026-09-25", "中秋节", "holiday"},         {"2026-09-26", "中秋节", "holiday"},
+        {"2026-09-27", "中秋节", "holiday"},         {"2026-10-01", "国庆节", "holiday"},
+        {"2026-10-02", "国庆节", "holiday"},         {"2026-10-03", "国庆节", "holiday"},
+        {"2026-10-04", "国庆节", "holiday"},         {"2026-10-05", "国庆节", "holiday"},
+        {"2026-10-06", "国庆节", "holiday"},         {"2026-10-07", "国庆节", "holiday"},
         {"2026-10-10", "国庆节调休上班", "workday"},
     };
     for (const auto& d : days) {
@@ -365,9 +368,9 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
     u.password = password;
     u.roles = a.roles;
     u.org_id = org_ids.at(a.org);
-    auto created = auth.createUserAsSystem(
-        u, std::string(a.username) == "admin" ? crypto::HashCost::kInteractive
-                                              : crypto::HashCost::kMinimum);
+    auto created = auth.createUserAsSystem(u, std::string(a.username) == "admin"
+                                                  ? crypto::HashCost::kInteractive
+                                                  : crypto::HashCost::kMinimum);
     if (!created) {
       return created.error();
     }

@@ -24,8 +24,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;  // 0 = pick a free port (tests); see port().
   int io_threads = 2;
-  int worker_threads = 4;       // Blocking pool for writes and slow handlers.
-  std::string web_root;         // Directory with the built web app; "" = no static files.
+  int worker_threads = 4;  // Blocking pool for writes and slow handlers.
+  std::string web_root;    // Directory with the built web app; "" = no static files.
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_upload_bytes = 10 << 20;
   int read_timeout_seconds = 30;

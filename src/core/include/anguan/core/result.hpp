@@ -19,14 +19,14 @@
 namespace anguan {
 
 enum class ErrorCode {
-  kInvalidArgument,    // 400: input failed validation.
-  kUnauthenticated,    // 401: no, expired or revoked session; bad credentials.
-  kPermissionDenied,   // 403: authenticated, but the role does not allow it.
-  kNotFound,           // 404: no such record, or not visible in the caller's scope.
-  kConflict,           // 409: stale version, duplicate key, illegal state transition.
-  kPayloadTooLarge,    // 413: body or upload over its limit.
-  kUnavailable,        // 503: storage temporarily unreachable or overloaded.
-  kInternal,           // 500: a bug or an unexpected third-party failure.
+  kInvalidArgument,   // 400: input failed validation.
+  kUnauthenticated,   // 401: no, expired or revoked session; bad credentials.
+  kPermissionDenied,  // 403: authenticated, but the role does not allow it.
+  kNotFound,          // 404: no such record, or not visible in the caller's scope.
+  kConflict,          // 409: stale version, duplicate key, illegal state transition.
+  kPayloadTooLarge,   // 413: body or upload over its limit.
+  kUnavailable,       // 503: storage temporarily unreachable or overloaded.
+  kInternal,          // 500: a bug or an unexpected third-party failure.
 };
 
 const char* toString(ErrorCode code);
@@ -112,10 +112,10 @@ inline Status okStatus() { return {}; }
   lhs = *std::move(AG_CONCAT(ag_result_, __LINE__))
 
 // Returns the error of `expr` if it has one.
-#define AG_RETURN_IF_ERROR(expr)                          \
-  do {                                                    \
-    auto AG_CONCAT(ag_status_, __LINE__) = (expr);        \
-    if (AG_CONCAT(ag_status_, __LINE__).has_error()) {    \
-      return AG_CONCAT(ag_status_, __LINE__).error();     \
-    }                                                     \
+#define AG_RETURN_IF_ERROR(expr)                       \
+  do {                                                 \
+    auto AG_CONCAT(ag_status_, __LINE__) = (expr);     \
+    if (AG_CONCAT(ag_status_, __LINE__).has_error()) { \
+      return AG_CONCAT(ag_status_, __LINE__).error();  \
+    }                                                  \
   } while (false)

@@ -53,8 +53,7 @@ class AuthService {
 
   // kUnauthenticated "auth.bad_credentials" for an unknown user, a wrong password or an
   // inactive account (indistinguishable on purpose); "auth.locked" while locked out.
-  [[nodiscard]] Result<LoginResult> login(const std::string& username,
-                                          const std::string& password,
+  [[nodiscard]] Result<LoginResult> login(const std::string& username, const std::string& password,
                                           const std::string& client_address);
   [[nodiscard]] Status logout(const auth::Principal& caller);
   // Resolves a bearer token. kUnauthenticated "auth.no_session" / "auth.session_expired" /
@@ -74,15 +73,13 @@ class AuthService {
                                      const std::string& new_password);
   [[nodiscard]] Result<std::vector<auth::User>> listUsers(const auth::Principal& caller,
                                                           const std::string& search,
-                                                          std::int64_t page,
-                                                          std::int64_t page_size,
+                                                          std::int64_t page, std::int64_t page_size,
                                                           std::int64_t* total);
   [[nodiscard]] Result<auth::User> getUser(const auth::Principal& caller, std::int64_t id);
 
   // For the command line (`anguan user add`) and demo data: no caller, audited as "system".
   // `cost` lets demo data use cheaper hashing for its hundreds of accounts.
-  [[nodiscard]] Result<auth::User> createUserAsSystem(const NewUser& user,
-                                                      crypto::HashCost cost);
+  [[nodiscard]] Result<auth::User> createUserAsSystem(const NewUser& user, crypto::HashCost cost);
 
   // The org unit name for display ("" when missing).
   std::string orgName(std::int64_t org_id);

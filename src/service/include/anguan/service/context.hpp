@@ -29,9 +29,9 @@ bool resolveTimeZone(const std::string& name, int& offset_minutes);
 
 // A change event for live clients. `org_path` scopes who may receive it ("" = everyone).
 struct Event {
-  std::string topic;     // e.g. "base.areas"
+  std::string topic;  // e.g. "base.areas"
   std::string org_path;
-  std::string json;      // The event's data object, serialised.
+  std::string json;  // The event's data object, serialised.
 };
 
 class EventPublisher {

@@ -38,8 +38,7 @@ class SpreadsheetCodec {
   // Serialises `table`: CSV per RFC 4180 with a UTF-8 BOM (so Excel opens Chinese text
   // correctly) and CRLF line ends; XLSX with a bold header row, frozen header, column widths
   // fitted to content (CJK counted double).
-  [[nodiscard]] virtual Result<std::string> write(const Table& table,
-                                                  SheetFormat format) const = 0;
+  [[nodiscard]] virtual Result<std::string> write(const Table& table, SheetFormat format) const = 0;
 };
 
 using SpreadsheetCodecPtr = std::unique_ptr<SpreadsheetCodec>;

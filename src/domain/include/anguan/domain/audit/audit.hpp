@@ -15,19 +15,19 @@
 namespace anguan::audit {
 
 struct Entry {
-  std::int64_t seq = 0;        // 1, 2, 3, ... assigned on append, no gaps.
-  Instant at{};                // Server time.
-  std::int64_t actor_id = 0;   // 0 = system or anonymous (failed login).
+  std::int64_t seq = 0;       // 1, 2, 3, ... assigned on append, no gaps.
+  Instant at{};               // Server time.
+  std::int64_t actor_id = 0;  // 0 = system or anonymous (failed login).
   std::string actor_name;
   std::string client_address;
-  std::string action;          // "create", "update", "delete", "login", "login_failed", ...
-  std::string entity;          // "areas", "users", "sessions", ...
+  std::string action;  // "create", "update", "delete", "login", "login_failed", ...
+  std::string entity;  // "areas", "users", "sessions", ...
   std::int64_t entity_id = 0;
-  std::string org_path;        // Scope of the record, for filtering by auditors.
-  std::string before_json;     // "" when not applicable.
+  std::string org_path;     // Scope of the record, for filtering by auditors.
+  std::string before_json;  // "" when not applicable.
   std::string after_json;
-  std::string prev_hash;       // Hash of entry seq-1; kGenesisHash for seq 1.
-  std::string hash;            // chainHash(prev_hash, *this).
+  std::string prev_hash;  // Hash of entry seq-1; kGenesisHash for seq 1.
+  std::string hash;       // chainHash(prev_hash, *this).
 };
 
 inline constexpr const char* kGenesisHash =

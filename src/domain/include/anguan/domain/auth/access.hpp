@@ -20,12 +20,12 @@
 namespace anguan::auth {
 
 enum class Permission {
-  kBaseRead,         // read base data in scope
-  kOrgWrite,         // org units, areas, equipment, maintenance windows
-  kPeopleWrite,      // people and certificates
-  kCalendarWrite,    // holidays
-  kUsersManage,      // accounts and roles
-  kAuditRead,        // audit trail
+  kBaseRead,       // read base data in scope
+  kOrgWrite,       // org units, areas, equipment, maintenance windows
+  kPeopleWrite,    // people and certificates
+  kCalendarWrite,  // holidays
+  kUsersManage,    // accounts and roles
+  kAuditRead,      // audit trail
 };
 
 // Role codes: worker, guardian, work_leader, approver_unit (基层单位), approver_dept (专业部门),
@@ -47,8 +47,8 @@ struct User {
   std::string password_hash;  // argon2id encoded.
   std::vector<std::string> roles;
   std::int64_t org_id = 0;
-  std::string org_path;       // Denormalised from the org unit, for scope checks.
-  std::int64_t person_id = 0; // 0 = not linked to a person record.
+  std::string org_path;        // Denormalised from the org unit, for scope checks.
+  std::int64_t person_id = 0;  // 0 = not linked to a person record.
   std::string language = "zh-CN";
   bool active = true;
   int failed_logins = 0;

@@ -11,9 +11,9 @@
 namespace anguan::base {
 
 enum class FieldType {
-  kText,      // string, max_length
-  kInteger,   // int64, min/max
-  kNumber,    // double, min/max
+  kText,     // string, max_length
+  kInteger,  // int64, min/max
+  kNumber,   // double, min/max
   kBool,
   kDate,      // "YYYY-MM-DD"
   kDateTime,  // Instant (API: RFC 3339)
@@ -36,14 +36,14 @@ struct FieldSpec {
   std::string zh;
   std::string en;
   bool required = false;
-  bool unique = false;            // Unique across the entity (enforced by the store too).
-  std::size_t max_length = 200;   // kText.
-  std::optional<double> min;      // kInteger, kNumber.
+  bool unique = false;           // Unique across the entity (enforced by the store too).
+  std::size_t max_length = 200;  // kText.
+  std::optional<double> min;     // kInteger, kNumber.
   std::optional<double> max;
-  std::vector<Option> options;    // kEnum, kCodeList.
-  std::string ref;                // kRef: entity name.
-  std::string pattern;            // kText: "phone" checks a phone number; empty = any.
-  bool computed = false;          // Set by the server (e.g. certificate status); not writable.
+  std::vector<Option> options;  // kEnum, kCodeList.
+  std::string ref;              // kRef: entity name.
+  std::string pattern;          // kText: "phone" checks a phone number; empty = any.
+  bool computed = false;        // Set by the server (e.g. certificate status); not writable.
 };
 
 struct EntitySchema {

@@ -43,8 +43,8 @@ struct ListQuery {
   std::string search;
   std::string sort_field = "id";  // A schema field, "id", "created_at" or "updated_at".
   bool sort_desc = false;
-  std::int64_t page = 1;          // 1-based.
-  std::int64_t page_size = 50;    // 1..1000; the service clamps.
+  std::int64_t page = 1;        // 1-based.
+  std::int64_t page_size = 50;  // 1..1000; the service clamps.
   // Only records whose org_path starts with this prefix (plus unscoped records with an empty
   // path). "" = no restriction.
   std::string scope_prefix;

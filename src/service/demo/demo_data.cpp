@@ -174,7 +174,12 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
         std::vector<std::string> types;
         if (bucket.position.find("维修") != std::string::npos ||
             bucket.position.find("焊工") != std::string::npos) {
-          types = {i % 3 == 0 ? "electrician_lv" : "welding_fusion"};
+          // Every trade certificate of the catalogue appears among the crews.
+          static const char* const kTrades[] = {
+              "welding_fusion",   "electrician_lv", "welding_fusion",  "electrician_hv",
+              "welding_pressure", "electrician_ex", "welding_brazing", "chem_instrument",
+              "refrigeration",    "crane_signaller"};
+          types = {kTrades[static_cast<std::size_t>(i) % std::size(kTrades)]};
           if (i % 4 == 0) {
             types.push_back("height_maintenance");
           }

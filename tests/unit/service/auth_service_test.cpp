@@ -269,6 +269,28 @@ TEST_F(AuthServiceTest, DeactivatedUserCannotLoginAndLosesSessions) {
   EXPECT_EQ(again.error().key(), "auth.bad_credentials");
 }
 
+TEST_F(AuthServiceTest, AdminPasswordResetLiftsALockoutAndEndsSessions) {
+  auto r = login();
+  ASSERT_TRUE(r.has_value());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(login("Wrong-password-1").has_error());
+  }
+  ASSERT_EQ(login().error().key(), "auth.locked");
+
+  const auto worker = principal({"worker"}, root_.id, root_.org_path, 998, "worker");
+  auto denied = auth_->resetPassword(worker, user_.id.value, "Reset-pass-123");
+  ASSERT_TRUE(denied.has_error());
+  EXPECT_EQ(denied.error().key(), "auth.forbidden");
+
+  const auto admin = principal({"admin"}, root_.id, root_.org_path, 999, "admin");
+  auto reset = auth_->resetPassword(admin, user_.id.value, "Reset-pass-123");
+  ASSERT_TRUE(reset.has_value()) << reset.error().key();
+  EXPECT_EQ(auth_->authenticate(r->token, "").error().key(), "auth.session_revoked");
+  auto again = login("Reset-pass-123");
+  ASSERT_TRUE(again.has_value()) << again.error().key();
+  EXPECT_EQ(again->user.failed_logins, 0);
+}
+
 TEST_F(AuthServiceTest, CreateUserAsSystemValidatesItsInput) {
   NewUser u;
   u.username = "ab";

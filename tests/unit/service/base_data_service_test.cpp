@@ -331,6 +331,57 @@ TEST_F(BaseDataServiceTest, PlantAdminCannotCreateARootOrgUnit) {
   EXPECT_EQ(r.error().details().at("parent_id"), "required");
 }
 
+TEST_F(BaseDataServiceTest, DeletingAReferencedRecordIsInUse) {
+  createOk(admin1_, "people", personBody("张三", "E1", plant1_.id));
+  auto r = service_->remove(root_admin_, schemaOf("org_units"), plant1_.id, plant1_.version);
+  ASSERT_TRUE(r.has_error());
+  EXPECT_EQ(r.error().key(), "base.in_use");
+  EXPECT_EQ(r.error().code(), ErrorCode::kConflict);
+  EXPECT_TRUE(get(root_admin_, "org_units", plant1_.id).has_value());
+}
+
+TEST_F(BaseDataServiceTest, ListRejectsUnknownComputedAndMalformedQueries) {
+  EXPECT_EQ(errorKey(service_->list(admin1_, schemaOf("people"), {{"shoe_size", "42"}})),
+            "query.bad_field");
+  EXPECT_EQ(errorKey(service_->list(admin1_, schemaOf("certificates"), {{"sort", "status"}})),
+            "query.bad_field");
+  EXPECT_EQ(errorKey(service_->list(admin1_, schemaOf("certificates"), {{"status", "valid"}})),
+            "query.bad_field");
+  EXPECT_EQ(errorKey(service_->list(admin1_, schemaOf("people"), {{"page", "0"}})),
+            "query.bad_value");
+  EXPECT_EQ(errorKey(service_->list(admin1_, schemaOf("people"), {{"roles", "boss"}})),
+            "query.bad_value");
+  EXPECT_EQ(errorKey(service_->list(admin1_, schemaOf("people"), {{"org_id", "P1"}})),
+            "query.bad_value");
+}
+
+TEST_F(BaseDataServiceTest, ListFiltersByDateRangeAndSorts) {
+  const auto person = createOk(admin1_, "people", personBody("张三", "E1", plant1_.id));
+  createOk(admin1_, "certificates", certificateBody(person.id, "C2027", "2027-01-01"));
+  createOk(admin1_, "certificates", certificateBody(person.id, "C2028", "2028-01-01"));
+  createOk(admin1_, "certificates", certificateBody(person.id, "C2029", "2029-01-01"));
+  auto titles = [&](const QueryParams& params) {
+    std::vector<std::string> out;
+    auto page = service_->list(admin1_, schemaOf("certificates"), params);
+    EXPECT_TRUE(page.has_value()) << errorKey(page);
+    if (page) {
+      for (const auto& v : page->items) {
+        out.push_back(v.record.getText("number"));
+      }
+    }
+    return out;
+  };
+  EXPECT_THAT(titles({{"expires_on__ge", "2028-01-01"}, {"sort", "expires_on"}}),
+              ElementsAre("C2028", "C2029"));
+  EXPECT_THAT(titles({{"expires_on__le", "2028-01-01"}, {"sort", "-expires_on"}}),
+              ElementsAre("C2028", "C2027"));
+  EXPECT_THAT(titles({{"number__contains", "202"}, {"sort", "-number"}, {"page_size", "2"}}),
+              ElementsAre("C2029", "C2028"));
+  EXPECT_THAT(
+      titles({{"number__contains", "202"}, {"sort", "-number"}, {"page_size", "2"}, {"page", "2"}}),
+      ElementsAre("C2027"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Versions.
 

@@ -122,6 +122,7 @@ int main(int argc, char** argv) {
     return fail(app_result.error());
   }
   auto& app = **app_result;
+  app.auth->setEventPublisher(app.events.get());
 
   if (*demo) {
     auto summary =

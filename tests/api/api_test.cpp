@@ -374,6 +374,18 @@ TEST_F(ApiTest, WebSocketDeliversChangesOnlyWithinScope) {
   EXPECT_FALSE(anonymous.connected());
 }
 
+TEST_F(ApiTest, LoggingOutClosesTheUsersLiveConnections) {
+  const std::string t = s().login("safety");
+  WsClient ws(s().port(), t);
+  ASSERT_TRUE(ws.connected());
+  ws.send(R"({"op":"subscribe","topic":"base.*"})");
+  EXPECT_NE(ws.receive(std::chrono::seconds(2)).find("subscribed"), std::string::npos);
+  ASSERT_EQ(s().request("POST", "/api/v1/auth/logout", "", t).status, 204u);
+  s().request("POST", "/api/v1/holidays",
+              body({{"date", "2027-05-01"}, {"name", "劳动节"}, {"kind", "holiday"}}), admin());
+  EXPECT_EQ(ws.receive(std::chrono::seconds(1)), "");
+}
+
 TEST_F(ApiTest, PasswordChangeEndsEverySession) {
   const std::string t = s().login("p1leader");
   auto weak = s().request("POST", "/api/v1/auth/password",

@@ -49,6 +49,7 @@ TestServer::TestServer(const std::string& web_root) {
   codec_ = report::makeSpreadsheetCodec();
   hub_ = api::makeEventHub();
   auth_ = std::make_unique<service::AuthService>(*store_, clock_, settings_);
+  auth_->setEventPublisher(hub_.get());
   base_ = std::make_unique<service::BaseDataService>(*store_, clock_, settings_, *hub_, *codec_);
   audit_ = std::make_unique<service::AuditService>(*store_);
   auto seeded = service::seedDemo(*base_, *auth_, clock_, settings_, "anguan123");

@@ -190,6 +190,15 @@ std::size_t WsHub::size() const {
 }
 
 void WsHub::publish(const service::Event& event) {
+  if (event.topic == service::kSessionsRevokedTopic) {
+    boost::system::error_code ec;
+    const auto data = json::parse(event.json, ec);
+    const auto* user = ec || !data.is_object() ? nullptr : data.as_object().if_contains("user_id");
+    if (user != nullptr && user->is_int64()) {
+      closeUser(user->as_int64());
+    }
+    return;
+  }
   std::vector<std::weak_ptr<WsSession>> targets;
   {
     std::lock_guard lock(mutex_);
@@ -210,6 +219,21 @@ void WsHub::publish(const service::Event& event) {
                                                     R"(,"data":)" + event.json + "}");
     }
     session->send(message);
+  }
+}
+
+void WsHub::closeUser(std::int64_t user_id) {
+  std::vector<std::weak_ptr<WsSession>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [ptr, weak] : sessions_) {
+      targets.push_back(weak);
+    }
+  }
+  for (const auto& weak : targets) {
+    if (auto s = weak.lock(); s && s->userId() == user_id) {
+      s->close();
+    }
   }
 }
 

@@ -39,6 +39,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void close();
 
   bool wants(const std::string& topic, const std::string& org_path) const;
+  std::int64_t userId() const { return principal_.user_id.value; }
 
  private:
   void onAccept(boost::beast::error_code ec);
@@ -65,6 +66,8 @@ class WsHub final : public service::EventPublisher {
   void leave(WsSession* session);
   void publish(const service::Event& event) override;
   void closeAll();
+  // Closes every connection of the user (their sessions were revoked).
+  void closeUser(std::int64_t user_id);
   std::size_t size() const;
 
  private:

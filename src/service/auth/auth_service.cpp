@@ -144,13 +144,24 @@ Result<LoginResult> AuthService::login(const std::string& username, const std::s
   return result;
 }
 
+void AuthService::announceRevoked(UserId user) {
+  if (events_ != nullptr) {
+    events_->publish(
+        Event{kSessionsRevokedTopic, "", json::serialize(json::object{{"user_id", user.value}})});
+  }
+}
+
 Status AuthService::logout(const auth::Principal& caller) {
   const Instant now = clock_.now();
-  return store_.write([&](store::Transaction& tx) -> Status {
+  AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
     AG_RETURN_IF_ERROR(tx.sessions().revoke(caller.session_hash, now));
     return appendAudit(tx, Actor::of(caller), now, "logout", "users", caller.user_id.value,
                        caller.org_path, "", "");
-  });
+  }));
+  // Live connections can't tell one session from another of the same user: all of the user's
+  // connections close and the other tabs reconnect with their own (still valid) sessions.
+  announceRevoked(caller.user_id);
+  return okStatus();
 }
 
 Result<auth::Principal> AuthService::authenticate(const std::string& token,
@@ -209,7 +220,7 @@ Status AuthService::changePassword(const auth::Principal& caller, const std::str
   }
   AG_ASSIGN_OR_RETURN(std::string hash, crypto::hashPassword(new_password));
   const Instant now = clock_.now();
-  return store_.write([&](store::Transaction& tx) -> Status {
+  AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
     AG_ASSIGN_OR_RETURN(auth::User u, tx.users().findById(caller.user_id));
     u.password_hash = hash;
     AG_ASSIGN_OR_RETURN(u, tx.users().update(u, now));
@@ -218,7 +229,9 @@ Status AuthService::changePassword(const auth::Principal& caller, const std::str
     (void)revoked;
     return appendAudit(tx, Actor::of(caller), now, "password_change", "users", u.id.value,
                        u.org_path, "", "");
-  });
+  }));
+  announceRevoked(caller.user_id);
+  return okStatus();
 }
 
 std::string AuthService::orgName(std::int64_t org_id) {
@@ -373,6 +386,9 @@ Result<auth::User> AuthService::updateUser(const auth::Principal& caller, std::i
     return appendAudit(tx, Actor::of(caller), now, "update", "users", stored.id.value,
                        stored.org_path, before, userAuditJson(stored));
   }));
+  if (!stored.active) {
+    announceRevoked(stored.id);
+  }
   return stored;
 }
 
@@ -384,7 +400,7 @@ Status AuthService::resetPassword(const auth::Principal& caller, std::int64_t id
   AG_RETURN_IF_ERROR(auth::checkPasswordPolicy(new_password));
   AG_ASSIGN_OR_RETURN(std::string hash, crypto::hashPassword(new_password));
   const Instant now = clock_.now();
-  return store_.write([&](store::Transaction& tx) -> Status {
+  AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
     auto found = tx.users().findById(UserId{id});
     if (!found || !auth::inScope(caller.org_path, found->org_path)) {
       return Error::notFound("base.not_found", "no such record");
@@ -397,7 +413,9 @@ Status AuthService::resetPassword(const auth::Principal& caller, std::int64_t id
     (void)revoked;
     return appendAudit(tx, Actor::of(caller), now, "password_reset", "users", u.id.value,
                        u.org_path, "", "");
-  });
+  }));
+  announceRevoked(UserId{id});
+  return okStatus();
 }
 
 Result<std::vector<auth::User>> AuthService::listUsers(const auth::Principal& caller,

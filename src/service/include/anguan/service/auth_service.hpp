@@ -84,13 +84,20 @@ class AuthService {
   // The org unit name for display ("" when missing).
   std::string orgName(std::int64_t org_id);
 
+  // Where to announce revoked sessions (topic kSessionsRevokedTopic, data {"user_id": N}) so
+  // that live connections opened with them are closed. Optional; set once at wiring time.
+  void setEventPublisher(EventPublisher* events) { events_ = events; }
+
  private:
   [[nodiscard]] Status validateNewUser(store::Transaction& tx, const NewUser& user,
                                        const std::string& scope, std::string& org_path);
 
+  void announceRevoked(UserId user);
+
   store::Store& store_;
   const Clock& clock_;
   Settings settings_;
+  EventPublisher* events_ = nullptr;
 };
 
 // JSON for audit and API (never includes the password hash).

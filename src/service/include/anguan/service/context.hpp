@@ -34,6 +34,9 @@ struct Event {
   std::string json;  // The event's data object, serialised.
 };
 
+// Internal topic: every session of data.user_id was revoked. Hubs act on it and never forward it.
+inline constexpr const char* kSessionsRevokedTopic = "internal.sessions_revoked";
+
 class EventPublisher {
  public:
   virtual ~EventPublisher() = default;

@@ -6,6 +6,15 @@ import { ElementPlusResolver, VantResolver } from 'unplugin-vue-components/resol
 // The C++ server serves web/dist with an SPA fallback; in development the API is proxied to it.
 const target = process.env.ANGUAN_API || 'http://127.0.0.1:8080';
 
+// Vendor chunks, first match wins. Element Plus is left to Rollup's own splitting: Rollup keeps every
+// module put in a manual chunk, and element-plus/es/index.mjs imports all of its components, so an
+// element-plus chunk would hold the whole library (about 410 kB more JS) instead of the components used.
+const vendorChunks = [
+  { name: 'vant', test: /node_modules[\\/](vant|@vant)/ },
+  { name: 'echarts', test: /node_modules[\\/](echarts|zrender)/ },
+  { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/ },
+];
+
 export default defineConfig({
   base: '/',
   plugins: [
@@ -25,15 +34,11 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1100,
-    rolldownOptions: {
+    rollupOptions: {
       output: {
-        codeSplitting: {
-          groups: [
-            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@ctrl|async-validator|dayjs|lodash)/ },
-            { name: 'vant', test: /node_modules[\\/](vant|@vant)/ },
-            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)/ },
-            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/ },
-          ],
+        manualChunks(id) {
+          const chunk = vendorChunks.find((c) => c.test.test(id));
+          return chunk ? chunk.name : undefined;
         },
       },
     },

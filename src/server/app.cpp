@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "anguan/report/spreadsheet_codec.hpp"
@@ -24,7 +25,7 @@ Result<store::StorePtr> openStore(const Config& config) {
   }
   store::postgres::Options o;
   o.url = config.db;
-  o.pool_size = config.db_readers + config.worker_threads;
+  o.pool_size = std::min(config.db_readers + config.worker_threads, config.db_readers + 12);
   return store::postgres::open(o);
 }
 

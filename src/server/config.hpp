@@ -15,7 +15,8 @@ struct Config {
   std::string web_root = "web/dist";
   std::string log_level = "info";
   int io_threads = 2;
-  int worker_threads = 4;
+  // Writes park a worker until their group commit; more workers = bigger batches.
+  int worker_threads = 32;
   int db_readers = 4;
   int session_hours = 12;
 

@@ -47,6 +47,7 @@ TestServer::TestServer(const std::string& web_root) {
   }
   store_ = std::move(*opened);
   codec_ = report::makeSpreadsheetCodec();
+  settings_.password_hash_cost = crypto::HashCost::kMinimum;
   hub_ = api::makeEventHub();
   auth_ = std::make_unique<service::AuthService>(*store_, clock_, settings_);
   auth_->setEventPublisher(hub_.get());

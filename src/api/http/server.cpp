@@ -259,7 +259,9 @@ class ServerImpl final : public Server {
       const auto started = std::chrono::steady_clock::now();
       Dispatch d = prepare(req, remote);
       Reply reply;
-      if (d.route != nullptr && d.route->blocking) {
+      // SQLite reads take microseconds and stay on the I/O thread; a PostgreSQL read is a
+      // network round trip, so every database route goes to the workers there.
+      if (d.route != nullptr && (d.route->blocking || reads_block_)) {
         reply = co_await asio::co_spawn(
             workers_, [this, &d]() -> asio::awaitable<Reply> { co_return invoke(d); },
             asio::use_awaitable);
@@ -469,6 +471,7 @@ class ServerImpl final : public Server {
   Router router_;
   Metrics metrics_;
   unsigned short port_ = 0;
+  bool reads_block_ = services_.store.backend() != "sqlite";
   bool stopping_ = false;  // Only touched on ioc_ (posted).
 };
 

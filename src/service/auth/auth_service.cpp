@@ -15,12 +15,16 @@ namespace {
 
 // A fixed argon2id hash to verify against when the user does not exist, so that the time a
 // failed login takes does not reveal whether the username exists.
-const std::string& dummyHash() {
-  static const std::string kHash = [] {
+const std::string& dummyHash(crypto::HashCost cost) {
+  static const std::string kInteractive = [] {
     auto h = crypto::hashPassword("not-a-real-password-1", crypto::HashCost::kInteractive);
     return h ? *h : std::string();
   }();
-  return kHash;
+  static const std::string kMinimum = [] {
+    auto h = crypto::hashPassword("not-a-real-password-1", crypto::HashCost::kMinimum);
+    return h ? *h : std::string();
+  }();
+  return cost == crypto::HashCost::kInteractive ? kInteractive : kMinimum;
 }
 
 Error badCredentials() {
@@ -90,7 +94,7 @@ Result<LoginResult> AuthService::login(const std::string& username, const std::s
   }));
   Actor anonymous{0, username.substr(0, 64), client_address};
   if (!found) {
-    (void)crypto::verifyPassword(dummyHash(), password);
+    (void)crypto::verifyPassword(dummyHash(settings_.password_hash_cost), password);
     AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) {
       return appendAudit(tx, anonymous, now, "login_failed", "users", 0, "", "",
                          R"({"reason":"unknown_user"})");
@@ -144,7 +148,15 @@ Result<LoginResult> AuthService::login(const std::string& username, const std::s
   return result;
 }
 
+void AuthService::forgetCached(UserId user) {
+  std::lock_guard lock(cache_mutex_);
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    it = it->second.principal.user_id == user ? cache_.erase(it) : std::next(it);
+  }
+}
+
 void AuthService::announceRevoked(UserId user) {
+  forgetCached(user);
   if (events_ != nullptr) {
     events_->publish(
         Event{kSessionsRevokedTopic, "", json::serialize(json::object{{"user_id", user.value}})});
@@ -171,7 +183,21 @@ Result<auth::Principal> AuthService::authenticate(const std::string& token,
   }
   const Instant now = clock_.now();
   const std::string hash = crypto::sha256Hex(token);
+  {
+    std::lock_guard lock(cache_mutex_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end()) {
+      if (now - it->second.cached_at < kSessionCacheTtl && now >= it->second.cached_at &&
+          now < it->second.expires_at) {
+        auth::Principal cached = it->second.principal;
+        cached.client_address = client_address;
+        return cached;
+      }
+      cache_.erase(it);
+    }
+  }
   auth::Principal p;
+  Instant session_expires{};
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
     auto session = tx.sessions().find(hash);
     if (!session) {
@@ -200,8 +226,14 @@ Result<auth::Principal> AuthService::authenticate(const std::string& token,
     p.language = user.language;
     p.client_address = client_address;
     p.session_hash = hash;
+    session_expires = session->expires_at;
     return okStatus();
   }));
+  std::lock_guard lock(cache_mutex_);
+  if (cache_.size() >= kSessionCacheMax) {
+    cache_.clear();
+  }
+  cache_[hash] = CachedSession{p, now, session_expires};
   return p;
 }
 
@@ -218,7 +250,8 @@ Status AuthService::changePassword(const auth::Principal& caller, const std::str
     return Error::invalidArgument("auth.wrong_password", "the current password is wrong")
         .with("old_password", "wrong_password");
   }
-  AG_ASSIGN_OR_RETURN(std::string hash, crypto::hashPassword(new_password));
+  AG_ASSIGN_OR_RETURN(std::string hash,
+                      crypto::hashPassword(new_password, settings_.password_hash_cost));
   const Instant now = clock_.now();
   AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
     AG_ASSIGN_OR_RETURN(auth::User u, tx.users().findById(caller.user_id));
@@ -304,7 +337,8 @@ Result<auth::User> AuthService::createUser(const auth::Principal& caller, const 
     return forbidden();
   }
   AG_RETURN_IF_ERROR(auth::checkPasswordPolicy(user.password));
-  AG_ASSIGN_OR_RETURN(std::string hash, crypto::hashPassword(user.password));
+  AG_ASSIGN_OR_RETURN(std::string hash,
+                      crypto::hashPassword(user.password, settings_.password_hash_cost));
   const Instant now = clock_.now();
   auth::User stored;
   AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
@@ -388,6 +422,8 @@ Result<auth::User> AuthService::updateUser(const auth::Principal& caller, std::i
   }));
   if (!stored.active) {
     announceRevoked(stored.id);
+  } else {
+    forgetCached(stored.id);  // New roles or org take effect on the next request.
   }
   return stored;
 }
@@ -398,7 +434,8 @@ Status AuthService::resetPassword(const auth::Principal& caller, std::int64_t id
     return forbidden();
   }
   AG_RETURN_IF_ERROR(auth::checkPasswordPolicy(new_password));
-  AG_ASSIGN_OR_RETURN(std::string hash, crypto::hashPassword(new_password));
+  AG_ASSIGN_OR_RETURN(std::string hash,
+                      crypto::hashPassword(new_password, settings_.password_hash_cost));
   const Instant now = clock_.now();
   AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
     auto found = tx.users().findById(UserId{id});

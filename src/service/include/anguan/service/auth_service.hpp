@@ -7,8 +7,10 @@
 // Thread safety: safe from any thread (state lives in the Store).
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "anguan/core/clock.hpp"
@@ -93,6 +95,20 @@ class AuthService {
                                        const std::string& scope, std::string& org_path);
 
   void announceRevoked(UserId user);
+  void forgetCached(UserId user);
+
+  // Recently resolved sessions: token hash -> principal, for kSessionCacheTtl. Saves a read
+  // transaction per request; revocation on this node clears the entries at once, revocation on
+  // another node is seen after at most kSessionCacheTtl.
+  struct CachedSession {
+    auth::Principal principal;
+    Instant cached_at{};
+    Instant expires_at{};
+  };
+  static constexpr std::chrono::seconds kSessionCacheTtl{5};
+  static constexpr std::size_t kSessionCacheMax = 20000;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, CachedSession> cache_;  // Guarded by cache_mutex_.
 
   store::Store& store_;
   const Clock& clock_;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "anguan/core/crypto.hpp"
 #include "anguan/domain/auth/access.hpp"
 
 namespace anguan::service {
@@ -21,6 +22,9 @@ struct Settings {
   // Days before expiry at which a certificate shows as "expiring".
   int certificate_warn_days = 30;
   std::size_t import_max_rows = 10000;
+  // argon2id cost for passwords set through the services. Tests use kMinimum; never lower it
+  // in production.
+  crypto::HashCost password_hash_cost = crypto::HashCost::kInteractive;
 };
 
 // Resolves "Asia/Shanghai", "UTC", "+08:00", "-05:30" ... to minutes east of UTC. Returns false

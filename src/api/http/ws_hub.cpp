@@ -184,6 +184,17 @@ void WsHub::leave(WsSession* session) {
   sessions_.erase(session);
 }
 
+std::vector<std::weak_ptr<WsSession>> WsHub::snapshot() const {
+  // Copied under the lock, used outside it: sending must never hold the hub's lock.
+  std::lock_guard lock(mutex_);
+  std::vector<std::weak_ptr<WsSession>> out;
+  out.reserve(sessions_.size());
+  for (const auto& [ptr, weak] : sessions_) {
+    out.push_back(weak);
+  }
+  return out;
+}
+
 std::size_t WsHub::size() const {
   std::lock_guard lock(mutex_);
   return sessions_.size();
@@ -199,16 +210,8 @@ void WsHub::publish(const service::Event& event) {
     }
     return;
   }
-  std::vector<std::weak_ptr<WsSession>> targets;
-  {
-    std::lock_guard lock(mutex_);
-    targets.reserve(sessions_.size());
-    for (const auto& [ptr, weak] : sessions_) {
-      targets.push_back(weak);
-    }
-  }
   std::shared_ptr<const std::string> message;
-  for (const auto& weak : targets) {
+  for (const auto& weak : snapshot()) {
     auto session = weak.lock();
     if (!session || !session->wants(event.topic, event.org_path)) {
       continue;
@@ -223,14 +226,7 @@ void WsHub::publish(const service::Event& event) {
 }
 
 void WsHub::closeUser(std::int64_t user_id) {
-  std::vector<std::weak_ptr<WsSession>> targets;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [ptr, weak] : sessions_) {
-      targets.push_back(weak);
-    }
-  }
-  for (const auto& weak : targets) {
+  for (const auto& weak : snapshot()) {
     if (auto s = weak.lock(); s && s->userId() == user_id) {
       s->close();
     }
@@ -238,14 +234,7 @@ void WsHub::closeUser(std::int64_t user_id) {
 }
 
 void WsHub::closeAll() {
-  std::vector<std::weak_ptr<WsSession>> targets;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [ptr, weak] : sessions_) {
-      targets.push_back(weak);
-    }
-  }
-  for (const auto& weak : targets) {
+  for (const auto& weak : snapshot()) {
     if (auto s = weak.lock()) {
       s->close();
     }

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -71,6 +72,8 @@ class WsHub final : public service::EventPublisher {
   std::size_t size() const;
 
  private:
+  std::vector<std::weak_ptr<WsSession>> snapshot() const;
+
   mutable std::mutex mutex_;
   std::unordered_map<WsSession*, std::weak_ptr<WsSession>> sessions_;  // Guarded by mutex_.
 };

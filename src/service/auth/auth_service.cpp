@@ -308,14 +308,15 @@ Status AuthService::validateNewUser(store::Transaction& tx, const NewUser& user,
   return okStatus();
 }
 
-Result<auth::User> AuthService::createUserAsSystem(const NewUser& user, crypto::HashCost cost) {
+Result<auth::User> AuthService::storeNewUser(const NewUser& user, crypto::HashCost cost,
+                                             const std::string& scope, const Actor& actor) {
   AG_RETURN_IF_ERROR(auth::checkPasswordPolicy(user.password));
   AG_ASSIGN_OR_RETURN(std::string hash, crypto::hashPassword(user.password, cost));
   const Instant now = clock_.now();
   auth::User stored;
   AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
     std::string org_path;
-    AG_RETURN_IF_ERROR(validateNewUser(tx, user, "/", org_path));
+    AG_RETURN_IF_ERROR(validateNewUser(tx, user, scope, org_path));
     auth::User u;
     u.username = user.username;
     u.display_name = user.display_name;
@@ -326,38 +327,21 @@ Result<auth::User> AuthService::createUserAsSystem(const NewUser& user, crypto::
     u.person_id = user.person_id;
     u.language = user.language;
     AG_ASSIGN_OR_RETURN(stored, tx.users().insert(u, now));
-    return appendAudit(tx, Actor{}, now, "create", "users", stored.id.value, stored.org_path, "",
+    return appendAudit(tx, actor, now, "create", "users", stored.id.value, stored.org_path, "",
                        userAuditJson(stored));
   }));
   return stored;
+}
+
+Result<auth::User> AuthService::createUserAsSystem(const NewUser& user, crypto::HashCost cost) {
+  return storeNewUser(user, cost, "/", Actor{});
 }
 
 Result<auth::User> AuthService::createUser(const auth::Principal& caller, const NewUser& user) {
   if (!caller.can(auth::Permission::kUsersManage)) {
     return forbidden();
   }
-  AG_RETURN_IF_ERROR(auth::checkPasswordPolicy(user.password));
-  AG_ASSIGN_OR_RETURN(std::string hash,
-                      crypto::hashPassword(user.password, settings_.password_hash_cost));
-  const Instant now = clock_.now();
-  auth::User stored;
-  AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
-    std::string org_path;
-    AG_RETURN_IF_ERROR(validateNewUser(tx, user, caller.org_path, org_path));
-    auth::User u;
-    u.username = user.username;
-    u.display_name = user.display_name;
-    u.password_hash = hash;
-    u.roles = user.roles;
-    u.org_id = user.org_id;
-    u.org_path = org_path;
-    u.person_id = user.person_id;
-    u.language = user.language;
-    AG_ASSIGN_OR_RETURN(stored, tx.users().insert(u, now));
-    return appendAudit(tx, Actor::of(caller), now, "create", "users", stored.id.value,
-                       stored.org_path, "", userAuditJson(stored));
-  }));
-  return stored;
+  return storeNewUser(user, settings_.password_hash_cost, caller.org_path, Actor::of(caller));
 }
 
 Result<auth::User> AuthService::getUser(const auth::Principal& caller, std::int64_t id) {

@@ -18,6 +18,7 @@
 #include "anguan/core/result.hpp"
 #include "anguan/domain/auth/access.hpp"
 #include "anguan/domain/store/store.hpp"
+#include "anguan/service/audit_service.hpp"
 #include "anguan/service/context.hpp"
 
 namespace anguan::service {
@@ -91,6 +92,10 @@ class AuthService {
   void setEventPublisher(EventPublisher* events) { events_ = events; }
 
  private:
+  // Validates (scope = the caller's org path, "/" for the system), hashes and inserts, with
+  // its audit entry.
+  [[nodiscard]] Result<auth::User> storeNewUser(const NewUser& user, crypto::HashCost cost,
+                                                const std::string& scope, const Actor& actor);
   [[nodiscard]] Status validateNewUser(store::Transaction& tx, const NewUser& user,
                                        const std::string& scope, std::string& org_path);
 

@@ -111,6 +111,12 @@ TEST_F(ApiTest, OversizeBodyIs413) {
   EXPECT_EQ(r.errorCode(), "request.too_large");
 }
 
+TEST_F(ApiTest, Http11RequestWithoutHostIsRejected) {
+  auto r = s().request("GET", "/healthz", "", "", {{"X-No-Host", "1"}});
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(r.errorCode(), "request.no_host");
+}
+
 TEST_F(ApiTest, UnknownRouteIs404AndWrongMethodIs405) {
   auto r = s().request("GET", "/api/v1/no/such/thing", "", admin());
   EXPECT_EQ(r.status, 404u);

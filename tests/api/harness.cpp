@@ -98,11 +98,16 @@ HttpResult TestServer::request(const std::string& method, const std::string& tar
     stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
+    if (headers.count("X-No-Host") != 0) {
+      req.erase(http::field::host);
+    }
     if (!token.empty()) {
       req.set(http::field::authorization, "Bearer " + token);
     }
     for (const auto& [k, v] : headers) {
-      req.set(k, v);
+      if (k != "X-No-Host") {
+        req.set(k, v);
+      }
     }
     if (!body.empty() || method == "POST" || method == "PUT") {
       if (req.find(http::field::content_type) == req.end()) {

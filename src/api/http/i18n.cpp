@@ -47,6 +47,7 @@ const std::map<std::string, Text>& catalogue() {
        {"请求内容必须是JSON对象", "The request body must be a JSON object"}},
       {"request.too_large", {"请求内容过大", "The request body is too large"}},
       {"request.bad_target", {"请求地址不正确", "Bad request target"}},
+      {"request.no_host", {"请求缺少Host头", "The request has no Host header"}},
       {"route.not_found", {"接口不存在", "No such endpoint"}},
       {"route.method_not_allowed", {"该接口不支持此请求方法", "Method not allowed here"}},
       {"import.bad_file",

@@ -347,6 +347,13 @@ class ServerImpl final : public Server {
       d.metric_label = "invalid";
       return d;
     }
+    if (req.version() >= 11 && req.find(http::field::host) == req.end()) {
+      // RFC 9112 §3.2: an HTTP/1.1 request without Host is malformed.
+      d.early = errorReply(Error::invalidArgument("request.no_host", "Host header required"),
+                           ctx.language);
+      d.metric_label = "invalid";
+      return d;
+    }
     parseTarget(req.target(), ctx);
     if (auto lang = ctx.queryValue("lang"); !lang.empty()) {
       ctx.language = pickLanguage("", lang);

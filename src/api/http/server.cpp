@@ -325,23 +325,24 @@ class ServerImpl final : public Server {
     std::string metric_label;
   };
 
-  static void parseTarget(std::string_view target, Context& ctx) {
+  // Fills path and query; false when the target is not a valid origin-form.
+  static bool parseTarget(std::string_view target, Context& ctx) {
     auto parsed = boost::urls::parse_origin_form(target);
     if (!parsed) {
-      return;
+      return false;
     }
     ctx.path = parsed->path();
     for (auto param : parsed->params()) {
       ctx.query.emplace_back(param.key, param.value);
     }
+    return true;
   }
 
   Dispatch prepare(const HttpRequest& req, const std::string& remote) {
     Dispatch d{&req, nullptr, Context{req, {}, {}, {}, std::nullopt, "zh-CN", remote}, {}, ""};
     Context& ctx = d.ctx;
-    auto parsed = boost::urls::parse_origin_form(req.target());
     ctx.language = pickLanguage(std::string(req[http::field::accept_language]), "");
-    if (!parsed) {
+    if (!parseTarget(req.target(), ctx)) {
       d.early =
           errorReply(Error::invalidArgument("request.bad_target", "bad target"), ctx.language);
       d.metric_label = "invalid";
@@ -354,7 +355,6 @@ class ServerImpl final : public Server {
       d.metric_label = "invalid";
       return d;
     }
-    parseTarget(req.target(), ctx);
     if (auto lang = ctx.queryValue("lang"); !lang.empty()) {
       ctx.language = pickLanguage("", lang);
     }

@@ -48,8 +48,6 @@ std::vector<base::FieldProblem> withFieldProblems(const base::EntitySchema& sche
   return problems;
 }
 
-std::string pathFor(const base::Record& org) { return org.org_path; }
-
 }  // namespace
 
 auth::Permission writePermission(const base::EntitySchema& schema) {
@@ -308,7 +306,7 @@ Status BaseDataService::resolveScope(WriteContext& ctx, const base::EntitySchema
         p.org_path.find("/" + std::to_string(record.id) + "/") != std::string::npos) {
       return base::validationError({{"parent_id", "cycle"}});
     }
-    record.org_path = pathFor(p);  // Parent path; own id is appended once known.
+    record.org_path = p.org_path;  // Parent path; own id is appended once known.
     return okStatus();
   }
   const auto* spec = schema.field(schema.scope_field);
@@ -595,6 +593,7 @@ Result<ImportReport> BaseDataService::importTable(const auth::Principal& caller,
     std::string text;
   };
   std::vector<base::Record> records;
+  std::vector<std::int64_t> lines;  // File line of each record, for messages.
   std::vector<PendingRef> refs;
   for (std::size_t i = 1; i < table.rows.size(); ++i) {
     const auto& row = table.rows[i];
@@ -639,22 +638,12 @@ Result<ImportReport> BaseDataService::importTable(const auth::Principal& caller,
       }
     }
     records.push_back(std::move(r));
+    lines.push_back(line);
   }
   if (!report.problems.empty()) {
     return report;
   }
   // Everything in one transaction: any failure rolls all of it back.
-  std::vector<std::int64_t> lines;  // File line per record, for messages.
-  {
-    std::int64_t line = 1;
-    for (std::size_t i = 1; i < table.rows.size(); ++i) {
-      ++line;
-      const auto& row = table.rows[i];
-      if (std::any_of(row.begin(), row.end(), [](const std::string& s) { return !s.empty(); })) {
-        lines.push_back(line);
-      }
-    }
-  }
   std::vector<base::Record> stored;
   Status written = store_.write([&](store::Transaction& tx) -> Status {
     WriteContext ctx{tx, Actor::of(caller), caller.org_path, clock_.now()};

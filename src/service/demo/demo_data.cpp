@@ -102,7 +102,6 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
   std::int64_t cert_count = 0;
   std::int64_t equipment_count = 0;
   std::int64_t window_count = 0;
-  std::int64_t admin_person = 0;
   std::int64_t holiday_count = 0;
 
   Status seeded = base.systemBatch([&](SystemBatch& b) -> Status {
@@ -166,9 +165,6 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
         AG_ASSIGN_OR_RETURN(Record stored, b.insert("people", std::move(r)));
         people.emplace_back(stored.id, name);
         ++people_count;
-        if (admin_person == 0 && bucket.org == "HSE") {
-          admin_person = stored.id;
-        }
         // Certificates by trade. Most valid; about one in eight expiring within 30 days,
         // one in twelve already expired.
         std::vector<std::string> types;

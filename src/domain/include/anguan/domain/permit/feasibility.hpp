@@ -1,0 +1,103 @@
+// Feasibility check before submit and again at issue (issue 3 part 4): pass / warn / block
+// findings from a snapshot the service assembles. Overlap of two windows is [from, to)
+// intersecting: touching ends don't overlap.
+//
+// Decisions documented here:
+// - Maintenance on the same equipment → block; on the same area (other equipment) → warn.
+// - Certificates: expiry dates are local dates, valid through that day. Expired (before today)
+//   or expiring before the window's end date (expires_on < window_end_local_date) → block;
+//   expiring within 30 days after the window end → warn.
+// - A person with no certificate of the required types (any-of) → block. valid_status false
+//   (revoked, suspended) counts as not held.
+// - The level's max validity: to − from ≤ max_validity (exactly equal passes).
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "anguan/core/clock.hpp"
+#include "anguan/core/result.hpp"
+#include "anguan/domain/permit/reason.hpp"
+#include "anguan/domain/permit/work_type.hpp"
+
+namespace anguan::permit {
+
+enum class Severity { kPass, kWarn, kBlock };
+const char* toString(Severity severity);
+
+struct Finding {
+  std::string
+      code;  // stable check code, e.g. "cert.worker.12", "window.future", "simops.hot_blind.7"
+  Severity severity = Severity::kPass;
+  Reason reason;
+};
+
+struct CertInfo {
+  std::string type;
+  std::optional<std::string> expires_on;  // YYYY-MM-DD, local; nullopt = no expiry
+  bool valid_status = true;
+};
+
+struct PersonInfo {
+  std::int64_t id = 0;
+  std::string name;
+  std::vector<CertInfo> certs;
+};
+
+struct OtherWork {
+  std::int64_t permit_id = 0;
+  std::string number, type_code;
+  std::int64_t area_id = 0;
+  double distance_m = 0;  // between area plan coordinates, computed by the service
+  bool same_area = false;
+  Instant from{}, to{};
+  std::int64_t guardian_id = 0;
+  std::string line_tag;  // blind plate pipeline
+  bool painting = false;
+  double height_m = 0;
+};
+
+struct MaintenanceInfo {
+  std::int64_t id = 0;
+  std::int64_t equipment_id = 0, area_id = 0;
+  Instant from{}, to{};
+  std::string title;
+};
+
+struct FeasibilityInput {
+  const WorkTypeDef* type = nullptr;
+  std::string level;
+  Instant now{}, from{}, to{};
+  std::string today_local;  // YYYY-MM-DD
+  std::string window_end_local_date;
+  std::int64_t area_id = 0;
+  bool fire_explosion_area = false;
+  std::vector<std::int64_t> equipment_ids;
+  std::optional<PersonInfo> leader, guardian;
+  std::vector<PersonInfo> workers;
+  std::vector<OtherWork> others;
+  std::vector<MaintenanceInfo> maintenance;
+  std::string line_tag;
+  bool painting = false;
+  double height_m = 0;
+  std::optional<std::vector<Finding>> environment;  // hook for the monitoring issue
+};
+
+std::vector<Finding> checkFeasibility(const FeasibilityInput& in);
+bool hasBlock(const std::vector<Finding>& findings);
+bool hasWarn(const std::vector<Finding>& findings);
+// [a_from, a_to) ∩ [b_from, b_to) ≠ ∅.
+bool overlaps(Instant a_from, Instant a_to, Instant b_from, Instant b_to);
+
+// Any block → conflict "permit.blocked" (detail "code" = first block). Every warn needs a
+// reason of ≥ 5 characters (after trimming; counted in UTF-8 code points) in reasons_by_code
+// [finding.code] → invalidArgument "permit.override_reason_required" (detail "code").
+Status checkOverride(const std::vector<Finding>& findings,
+                     const std::map<std::string, std::string>& reasons_by_code);
+
+}  // namespace anguan::permit

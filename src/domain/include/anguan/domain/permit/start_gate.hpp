@@ -1,0 +1,52 @@
+// Guards for start, resume and expiry (issue 3 part 6; domain-rules §1.4).
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include "anguan/core/clock.hpp"
+#include "anguan/domain/permit/reason.hpp"
+#include "anguan/domain/permit/state_machine.hpp"
+
+namespace anguan::permit {
+
+struct GateInput {
+  State state = State::kDraft;
+  Instant now{}, valid_from{}, valid_to{};
+  std::optional<Instant> last_passing_gas_test;
+  bool gas_required = false;
+  std::chrono::minutes gas_max_age{30};
+  int measures_total = 0, measures_confirmed = 0;  // applicable measures
+  bool briefing_signed = false;
+  bool shift_leader_checked = false;
+  bool needs_shift_leader_check = false;
+  bool guardian_present = true;
+};
+
+// Empty = may start. Checks: state issued; valid_from ≤ now < valid_to; gas test (when required)
+// taken at or before now and at most gas_max_age old (exactly 30 min passes, 30 min + 1 ms fails);
+// all measures confirmed; briefing signed; shift leader check (hot work); guardian present.
+std::vector<Reason> startBlockers(const GateInput& in);
+
+struct ResumeInput {
+  Instant suspended_at{}, now{};
+  std::chrono::minutes retest_after_break{0};
+  std::optional<Instant> last_passing_gas_test;
+  bool gas_required = false;
+  Instant valid_to{};
+  std::chrono::minutes gas_max_age{30};  // added: same 30 min rule as at start
+};
+
+// Empty = may resume. Expired (now ≥ valid_to) blocks. When gas is required, the re-test interval
+// is > 0 and the break (now − suspended_at) exceeds it (strictly), a passing test taken after
+// suspended_at and ≤ gas_max_age old is needed. A break exactly equal to the interval needs none.
+std::vector<Reason> resumeBlockers(const ResumeInput& in);
+
+bool isExpired(Instant valid_to, Instant now);  // now >= valid_to
+// last_test + periodic; periodic 0 → none.
+std::optional<Instant> nextRetestDue(Instant last_test, std::chrono::minutes periodic);
+
+}  // namespace anguan::permit

@@ -6,8 +6,8 @@
 // substance's LEL in %vol); without it the stricter 0.2 % applies. A reading in "%LEL" is
 // CONVERTED when lel_percent is given (value_vol = value × LEL / 100, then the same rule) and its
 // reason says so; without lel_percent it is refused ("permit.gas.lel_unit_needs_lel").
-// O2 (%vol): confined space 19.5–21 % inclusive; enriched confined space / oxygen equipment
-// ≤ 23.5 %; temp power / hot work / other contexts: O2 is recorded only (19.5–23.5 % accepted).
+// O2 (%vol): confined space 19.5–21 % inclusive; enriched confined space 19.5–23.5 %; oxygen
+// equipment, hot work, temp power and other contexts ≤ 23.5 % (no floor: the risk is enrichment).
 // Toxics (mg/m3): ≤ MAC when the table has one, otherwise ≤ PC-STEL (the short-term limit is the
 // right bound for a spot reading before work), otherwise ≤ PC-TWA.
 //

@@ -99,6 +99,16 @@ std::vector<std::size_t> openNext(std::vector<Step>& steps, Instant now) {
   return opened;
 }
 
+std::vector<std::size_t> openSteps(const std::vector<Step>& steps) {
+  std::vector<std::size_t> open;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].state == StepState::kOpen) {
+      open.push_back(i);
+    }
+  }
+  return open;
+}
+
 bool allApproved(const std::vector<Step>& steps) {
   bool any = false;
   for (const auto& s : steps) {

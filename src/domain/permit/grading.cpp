@@ -15,6 +15,8 @@ std::string num(double v) {
 }
 
 constexpr std::array<const char*, 3> kHotLevels = {"2", "1", "special"};  // low → high
+constexpr std::array<const char*, 3> kHotLevelsZh = {"二级", "一级", "特级"};
+constexpr std::array<const char*, 3> kHotLevelsEn = {"level 2", "level 1", "special level"};
 
 bool isUngraded(std::string_view code) {
   for (const char* c : {"confined_space", "blind_plate", "temp_power", "excavation", "road_break",
@@ -81,7 +83,12 @@ Result<Grade> gradeHot(const GradingInput& in) {
       g.reasons.push_back({"permit.grade.upgrade.capped", {}});
     } else {
       g.reasons.push_back({"permit.grade.upgrade.applied",
-                           {{"from", kHotLevels[level]}, {"to", kHotLevels[level + 1]}}});
+                           {{"from", kHotLevels[level]},
+                            {"to", kHotLevels[level + 1]},
+                            {"from_zh", kHotLevelsZh[level]},
+                            {"to_zh", kHotLevelsZh[level + 1]},
+                            {"from_en", kHotLevelsEn[level]},
+                            {"to_en", kHotLevelsEn[level + 1]}}});
       ++level;
     }
   }

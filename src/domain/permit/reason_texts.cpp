@@ -42,7 +42,7 @@ const std::map<std::string, std::pair<std::string, std::string>>& reasonTexts() 
       {"permit.grade.upgrade.wind",
        {"露天作业风力{wind}级（≥5级）", "Outdoors in wind level {wind} (≥ 5)"}},
       {"permit.grade.upgrade.applied",
-       {"按规定升级管理：{from} → {to}", "Upgraded by one level: {from} → {to}"}},
+       {"按规定升一级管理：{from_zh} → {to_zh}", "Upgraded by one level: {from_en} → {to_en}"}},
       {"permit.grade.upgrade.capped",
        {"已是特级动火，不再升级", "Already special level: cannot go higher"}},
       {"permit.grade.height.class_a",

@@ -58,8 +58,10 @@ TEST(PermitApproval, ProgressionThroughCountersign) {
   opened = openNext(steps, kT0 + minutes{5});
   ASSERT_EQ(opened, (std::vector<std::size_t>{1, 2, 3}));
   // The countersigners decide in any order; the group completes only when all approved.
+  EXPECT_EQ(openSteps(steps), (std::vector<std::size_t>{1, 2, 3}));
   ASSERT_TRUE(decide(steps, 3, StepState::kApproved, 13, kT0 + minutes{6}).has_value());
   EXPECT_TRUE(openNext(steps, kT0 + minutes{6}).empty());
+  EXPECT_EQ(openSteps(steps), (std::vector<std::size_t>{1, 2}));
   ASSERT_TRUE(decide(steps, 1, StepState::kApproved, 12, kT0 + minutes{7}).has_value());
   EXPECT_TRUE(openNext(steps, kT0 + minutes{7}).empty());
   EXPECT_FALSE(allApproved(steps));
@@ -69,6 +71,7 @@ TEST(PermitApproval, ProgressionThroughCountersign) {
   EXPECT_FALSE(allApproved(steps));
   ASSERT_TRUE(decide(steps, 4, StepState::kApproved, 15, kT0 + minutes{9}).has_value());
   EXPECT_TRUE(openNext(steps, kT0 + minutes{9}).empty());
+  EXPECT_TRUE(openSteps(steps).empty());
   EXPECT_TRUE(allApproved(steps));
 }
 

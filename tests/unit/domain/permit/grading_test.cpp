@@ -126,7 +126,8 @@ TEST(PermitGradingHot, UpgradeReasonsAreReadable) {
   ASSERT_NE(applied, g->reasons.end());
   EXPECT_EQ(applied->params.at("from"), "1");
   EXPECT_EQ(applied->params.at("to"), "special");
-  EXPECT_EQ(renderReason(*applied, false), "Upgraded by one level: 1 → special");
+  EXPECT_EQ(renderReason(*applied, false), "Upgraded by one level: level 1 → special level");
+  EXPECT_EQ(renderReason(*applied, true), "按规定升一级管理：一级 → 特级");
 
   in.unit_in_operation = true;  // already special
   g = grade(in);

@@ -39,6 +39,8 @@ std::vector<Step> planSteps(const LevelDef& level, bool cross_work);
 // Opens the next group when no step is open and every earlier one is approved/skipped; returns
 // the indices opened (empty when a step is still open, the flow ended, or all are done).
 std::vector<std::size_t> openNext(std::vector<Step>& steps, Instant now);
+// Indices of the open steps: who the permit is waiting for.
+std::vector<std::size_t> openSteps(const std::vector<Step>& steps);
 // True when every step is approved or skipped (and there is at least one approved step).
 bool allApproved(const std::vector<Step>& steps);
 // Decide one open step: decision must be kApproved, kRejected or kReturned (else invalidArgument

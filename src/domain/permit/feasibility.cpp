@@ -10,8 +10,10 @@ namespace {
 using std::chrono::sys_days;
 
 constexpr int kExpiryWarnDays = 30;
-constexpr double kHotBlindDistanceM = 30.0;   // 7.6: no hot work within 30 m of blind-plate work
-constexpr double kDoubleLayerHeightM = 24.0;  // 8.2.8: double protective layer above 24 m
+constexpr double kHotBlindDistanceM = 30.0;  // 7.6: no hot work within 30 m of blind-plate work
+constexpr double kDoubleLayerHeightM = 24.0;
+constexpr double kHotPaintingDistanceM =
+    10.0;  // 5.2.9: no spray painting within 10 m  // 8.2.8: double protective layer above 24 m
 
 std::string num(double v) {
   std::ostringstream out;
@@ -224,6 +226,16 @@ void checkSimops(const FeasibilityInput& in, std::vector<Finding>& out) {
       any = true;
       add(out, "simops.paint_hot." + id, Severity::kBlock, "permit.feas.simops_paint_hot",
           {{"number", o.number}});
+    }
+    // 5.2.9: no spray painting or solvent cleaning within 10 m of hot work (any work type).
+    const bool hot_painting =
+        (mine == "hot_work" && o.painting) || (in.painting && o.type_code == "hot_work");
+    if (hot_painting && !(paint_hot && o.same_area) && distance <= kHotPaintingDistanceM) {
+      any = true;
+      add(out, "simops.hot_painting." + id, Severity::kBlock, "permit.feas.simops_hot_painting",
+          {{"number", o.number},
+           {"distance", num(distance)},
+           {"limit", num(kHotPaintingDistanceM)}});
     }
     if (mine == "height" && o.type_code == "height" && o.same_area) {
       any = true;

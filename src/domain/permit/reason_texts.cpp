@@ -120,6 +120,9 @@ const std::map<std::string, std::pair<std::string, std::string>>& reasonTexts() 
       {"permit.gate.shift_leader_unchecked",
        {"动火前岗位当班班长未验票", "The shift leader has not checked the permit"}},
       {"permit.gate.guardian_absent", {"监护人不在现场", "The guardian is not on site"}},
+      {"permit.gate.continuous_monitor_missing",
+       {"特级动火须全程连续监测气体，监测仪未到位",
+        "Special-level hot work needs continuous gas monitoring: no monitor in place"}},
       // feasibility
       {"permit.feas.type_unknown", {"作业类型未知", "Unknown work type"}},
       {"permit.feas.window_future_ok", {"作业时间在将来", "The work window lies in the future"}},
@@ -187,6 +190,10 @@ const std::map<std::string, std::pair<std::string, std::string>>& reasonTexts() 
        {"同一区域垂直交叉高处作业（{number}），高度 {height} m 超过 24 m，须设双层防护",
         "Vertical cross-work at height in the same area ({number}), {height} m over 24 m: "
         "double protective layer"}},
+      {"permit.feas.simops_hot_painting",
+       {"动火点 {limit} m 范围内不得同时进行喷漆或溶剂清洗（{number}，距离 {distance} m）",
+        "No spray painting or solvent cleaning within {limit} m of hot work ({number}, "
+        "{distance} m)"}},
       {"permit.feas.simops_none", {"无冲突的交叉作业", "No conflicting simultaneous work"}},
   };
   return kTexts;

@@ -61,6 +61,9 @@ std::vector<Reason> startBlockers(const GateInput& in) {
   if (!in.guardian_present) {
     out.push_back({"permit.gate.guardian_absent", {}});
   }
+  if (in.continuous_monitor_required && !in.continuous_monitor_present) {
+    out.push_back({"permit.gate.continuous_monitor_missing", {}});
+  }
   return out;
 }
 

@@ -312,6 +312,35 @@ TEST(PermitFeasibility, PaintingInConfinedSpaceWithHotWork) {
   EXPECT_EQ(severityOf(checkFeasibility(in), "simops"), Severity::kPass);
 }
 
+TEST(PermitFeasibility, PaintingNearHotWork) {
+  struct Case {
+    double distance;
+    Severity expected;
+  };
+  for (const auto& c : {Case{10.0, Severity::kBlock}, Case{10.01, Severity::kPass}}) {
+    auto in = hotInput();
+    auto o = other(77, "maintenance", in.from, in.to);
+    o.painting = true;
+    o.same_area = false;
+    o.distance_m = c.distance;
+    in.others = {o};
+    const auto fs = checkFeasibility(in);
+    const Finding* f = find(fs, "simops.hot_painting.77");
+    EXPECT_EQ(f == nullptr ? Severity::kPass : f->severity, c.expected) << c.distance;
+  }
+  // Planning painting next to running hot work.
+  auto in = hotInput();
+  in.type = &type("maintenance");
+  in.level = "none";
+  in.painting = true;
+  in.workers = {PersonInfo{3, "W", {}}};
+  auto o = other(78, "hot_work", in.from, in.to);
+  in.others = {o};
+  const auto fs = checkFeasibility(in);
+  EXPECT_EQ(severityOf(fs, "simops.hot_painting.78"), Severity::kBlock);
+  EXPECT_EQ(find(fs, "simops.paint_hot.78"), nullptr);
+}
+
 TEST(PermitFeasibility, VerticalCrossWorkAtHeightWarns) {
   auto in = hotInput();
   in.type = &type("height");

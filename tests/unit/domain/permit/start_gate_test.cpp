@@ -78,6 +78,8 @@ TEST(PermitStartGate, EachMissingConditionBlocks) {
       {"permit.gate.shift_leader_unchecked",
        [](GateInput& in) { in.shift_leader_checked = false; }},
       {"permit.gate.guardian_absent", [](GateInput& in) { in.guardian_present = false; }},
+      {"permit.gate.continuous_monitor_missing",
+       [](GateInput& in) { in.continuous_monitor_required = true; }},
   };
   for (const auto& c : cases) {
     GateInput in = ready();

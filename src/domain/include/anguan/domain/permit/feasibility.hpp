@@ -9,6 +9,11 @@
 //   expiring within 30 days after the window end → warn.
 // - A person with no certificate of the required types (any-of) → block. valid_status false
 //   (revoked, suspended) counts as not held.
+// - SIMOPS: hot work ↔ blind plate within 30 m in a fire/explosion area (the planned job's area
+//   flag) → block; two blind plates on the same line_tag → block; a painting confined-space job
+//   and hot work in the same area → block; hot work ↔ painting (any type) within 10 m (5.2.9) →
+//   block; height ↔ height in the same area → warn (protective layer; double above 24 m).
+//   same_area counts as distance 0.
 // - The level's max validity: to − from ≤ max_validity (exactly equal passes).
 //
 // Thread safety: pure functions.

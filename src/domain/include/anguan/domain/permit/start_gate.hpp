@@ -24,11 +24,15 @@ struct GateInput {
   bool shift_leader_checked = false;
   bool needs_shift_leader_check = false;
   bool guardian_present = true;
+  // Added: 特级 hot work needs continuous gas monitoring for the whole job (5.3).
+  bool continuous_monitor_required = false;
+  bool continuous_monitor_present = false;
 };
 
 // Empty = may start. Checks: state issued; valid_from ≤ now < valid_to; gas test (when required)
 // taken at or before now and at most gas_max_age old (exactly 30 min passes, 30 min + 1 ms fails);
-// all measures confirmed; briefing signed; shift leader check (hot work); guardian present.
+// all measures confirmed; briefing signed; shift leader check (hot work); guardian present;
+// continuous monitor in place where required (特级 hot work).
 std::vector<Reason> startBlockers(const GateInput& in);
 
 struct ResumeInput {

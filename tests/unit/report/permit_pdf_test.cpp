@@ -245,6 +245,8 @@ TEST(PermitPdfTest, PdfStartsWithHeaderAndEmbedsTheCjkFontSubset) {
   EXPECT_GT(countOccurrences(*pdf, "/FontFile3"), 0U);
   EXPECT_GT(countOccurrences(*pdf, "/Subtype /Type0"), 0U);
   EXPECT_NE(pdf->find("NotoSansCJK"), std::string::npos);
+  // A ToUnicode map keeps the Chinese text searchable and copyable in PDF viewers.
+  EXPECT_GT(countOccurrences(*pdf, "/ToUnicode"), 0U);
   writeArtifact("hot_work.pdf", *pdf);
 }
 
@@ -345,6 +347,20 @@ TEST(PermitPdfTest, LevelIsStampedInRedOnlyWhenGraded) {
   auto ungraded = renderPermitRaster(doc, 1, 1.0);
   ASSERT_TRUE(ungraded.has_value());
   EXPECT_EQ(redPixels(*ungraded, 30, 40, 115, 95), 0);
+}
+
+TEST(PermitPdfTest, QrCodeIsPrintedTopRightOnlyWithAUrl) {
+  PermitDocument doc = hotWorkPermit();
+  auto with_qr = renderPermitRaster(doc, 1, 1.0);
+  ASSERT_TRUE(with_qr.has_value());
+  // The QR square: 76 pt at the right margin, from y 28 pt.
+  const int right = with_qr->width - 34;
+  EXPECT_GT(darkPixels(*with_qr, right - 76, 28, right, 104), 1000);
+
+  doc.qr_url.clear();
+  auto without_qr = renderPermitRaster(doc, 1, 1.0);
+  ASSERT_TRUE(without_qr.has_value());
+  EXPECT_EQ(darkPixels(*without_qr, right - 76, 28, right, 100), 0);
 }
 
 TEST(PermitPdfTest, FailedGasSampleIsPrintedInRed) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "anguan/report/spreadsheet_codec.hpp"
+#include "anguan/service/demo.hpp"
 #include "anguan/store/postgres/pg_store.hpp"
 #include "anguan/store/sqlite/sqlite_store.hpp"
 
@@ -30,13 +31,21 @@ Result<store::StorePtr> openStore(const Config& config) {
 }
 
 Result<std::unique_ptr<App>> makeApp(const Config& config,
-                                     std::unique_ptr<service::EventPublisher> events) {
+                                     std::unique_ptr<service::EventPublisher> events,
+                                     const Clock* clock) {
   auto app = std::make_unique<App>();
   app->config = config;
   app->settings.tz_offset_minutes = config.tz_offset_minutes;
   app->settings.tz_name = config.timezone;
   app->settings.session_ttl = std::chrono::hours(config.session_hours);
-  app->clock = std::make_unique<SystemClock>();
+  if (config.test_fast_password_hash) {
+    app->settings.password_hash_cost = crypto::HashCost::kMinimum;
+  }
+  if (clock == nullptr) {
+    app->owned_clock = std::make_unique<SystemClock>();
+    clock = app->owned_clock.get();
+  }
+  app->clock = clock;
   AG_ASSIGN_OR_RETURN(app->store, openStore(config));
   app->codec = report::makeSpreadsheetCodec();
   app->events = events ? std::move(events) : std::make_unique<service::NullEventPublisher>();
@@ -44,7 +53,45 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
   app->base = std::make_unique<service::BaseDataService>(*app->store, *app->clock, app->settings,
                                                          *app->events, *app->codec);
   app->audit = std::make_unique<service::AuditService>(*app->store);
+  app->notifications =
+      std::make_unique<service::NotificationService>(*app->store, *app->clock, *app->events);
+  app->jobs.add("notifications.dispatch",
+                [n = app->notifications.get()](Instant) { return n->dispatch(); });
   return app;
+}
+
+api::Services apiServices(App& app) {
+  return api::Services{*app.auth,    *app.base,          *app.audit, *app.store,
+                       app.settings, *app.notifications, app.jobs,   *app.clock};
+}
+
+Scheduler::Scheduler(App& app, std::chrono::milliseconds interval) {
+  thread_ = std::thread([this, &app, interval] {
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+      if (cv_.wait_for(lock, interval, [this] { return stop_; })) {
+        break;
+      }
+      lock.unlock();
+      app.jobs.runAll(app.clock->now());
+      lock.lock();
+    }
+  });
+}
+
+Scheduler::~Scheduler() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+Result<std::string> seedDemo(App& app, const std::string& password) {
+  return service::seedDemo(*app.base, *app.auth, *app.clock, app.settings, password);
 }
 
 }  // namespace anguan::server

@@ -2,13 +2,21 @@
 // place (with main.cpp) that names concrete adapter classes.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
 
+#include "anguan/api/server.hpp"
 #include "anguan/core/clock.hpp"
 #include "anguan/domain/store/store.hpp"
 #include "anguan/service/audit_service.hpp"
 #include "anguan/service/auth_service.hpp"
 #include "anguan/service/base_data_service.hpp"
+#include "anguan/service/jobs.hpp"
+#include "anguan/service/notification_service.hpp"
 #include "anguan/service/spreadsheet.hpp"
 
 #include "config.hpp"
@@ -18,20 +26,46 @@ namespace anguan::server {
 struct App {
   Config config;
   service::Settings settings;
-  ClockPtr clock;
+  ClockPtr owned_clock;
+  const Clock* clock = nullptr;  // owned_clock, or the one passed to makeApp (tests).
   store::StorePtr store;
   service::SpreadsheetCodecPtr codec;
   std::unique_ptr<service::EventPublisher> events;
   std::unique_ptr<service::AuthService> auth;
   std::unique_ptr<service::BaseDataService> base;
   std::unique_ptr<service::AuditService> audit;
+  std::unique_ptr<service::NotificationService> notifications;
+  service::JobRegistry jobs;
 };
 
 // Opens the database named by config.db ("sqlite:PATH" or "postgresql://…"), migrating it.
 [[nodiscard]] Result<store::StorePtr> openStore(const Config& config);
 
 // `events` = nullptr uses a NullEventPublisher (command-line tools).
+// `clock` = nullptr uses the system clock.
 [[nodiscard]] Result<std::unique_ptr<App>> makeApp(const Config& config,
-                                                   std::unique_ptr<service::EventPublisher> events);
+                                                   std::unique_ptr<service::EventPublisher> events,
+                                                   const Clock* clock = nullptr);
+
+// The services the HTTP API serves, borrowed from `app`.
+api::Services apiServices(App& app);
+
+// Runs app.jobs every `interval` on its own thread until destroyed.
+class Scheduler {
+ public:
+  Scheduler(App& app, std::chrono::milliseconds interval);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// `anguan demo`: the demo enterprise and every module's demo data. Returns the summary to print.
+[[nodiscard]] Result<std::string> seedDemo(App& app, const std::string& password);
 
 }  // namespace anguan::server

@@ -19,6 +19,8 @@ struct Config {
   int worker_threads = 32;
   int db_readers = 4;
   int session_hours = 12;
+  // Tests only (not a config key): the cheapest argon2id cost, so logins don't dominate.
+  bool test_fast_password_hash = false;
 
   // Derived by validate().
   std::string http_host;

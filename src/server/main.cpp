@@ -125,8 +125,7 @@ int main(int argc, char** argv) {
   app.auth->setEventPublisher(app.events.get());
 
   if (*demo) {
-    auto summary =
-        anguan::service::seedDemo(*app.base, *app.auth, *app.clock, app.settings, demo_password);
+    auto summary = anguan::server::seedDemo(app, demo_password);
     if (!summary) {
       return fail(summary.error());
     }
@@ -163,14 +162,16 @@ int main(int argc, char** argv) {
   options.io_threads = config.io_threads;
   options.worker_threads = config.worker_threads;
   options.web_root = config.web_root;
-  anguan::api::Services services{*app.auth, *app.base, *app.audit, *app.store, app.settings};
-  auto server = anguan::api::makeServer(options, services, *hub_ptr);
+  auto server = anguan::api::makeServer(options, anguan::server::apiServices(app), *hub_ptr);
   if (auto st = server->start(); !st) {
     return fail(st.error());
   }
   std::printf("anguan: listening on http://%s:%u\n", config.http_host.c_str(), server->port());
   std::fflush(stdout);
-  server->run(true);
+  {
+    anguan::server::Scheduler scheduler(app, std::chrono::seconds(5));
+    server->run(true);
+  }
   std::printf("anguan: stopped\n");
   return 0;
 }

@@ -7,10 +7,6 @@
 #include <boost/beast.hpp>
 #include <gtest/gtest.h>
 
-#include "anguan/report/spreadsheet_codec.hpp"
-#include "anguan/service/demo.hpp"
-#include "anguan/store/sqlite/sqlite_store.hpp"
-
 namespace anguan::testing_api {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -38,22 +34,19 @@ TestServer::TestServer(const std::string& web_root) {
   dir_ = std::filesystem::temp_directory_path() / ("anguan-api-" + std::to_string(rd()));
   std::filesystem::create_directories(dir_);
   db_path_ = (dir_ / "test.db").string();
-  store::sqlite::Options o;
-  o.path = db_path_;
-  auto opened = store::sqlite::open(o);
-  if (!opened) {
-    ADD_FAILURE() << "open store: " << opened.error().message();
+  server::Config config;
+  config.db = "sqlite:" + db_path_;
+  config.test_fast_password_hash = true;
+  auto hub = api::makeEventHub();
+  auto* hub_ptr = hub.get();
+  auto made = server::makeApp(config, std::move(hub), &clock_);
+  if (!made) {
+    ADD_FAILURE() << "app: " << made.error().message();
     return;
   }
-  store_ = std::move(*opened);
-  codec_ = report::makeSpreadsheetCodec();
-  settings_.password_hash_cost = crypto::HashCost::kMinimum;
-  hub_ = api::makeEventHub();
-  auth_ = std::make_unique<service::AuthService>(*store_, clock_, settings_);
-  auth_->setEventPublisher(hub_.get());
-  base_ = std::make_unique<service::BaseDataService>(*store_, clock_, settings_, *hub_, *codec_);
-  audit_ = std::make_unique<service::AuditService>(*store_);
-  auto seeded = service::seedDemo(*base_, *auth_, clock_, settings_, "anguan123");
+  app_ = std::move(*made);
+  app_->auth->setEventPublisher(app_->events.get());
+  auto seeded = server::seedDemo(*app_, "anguan123");
   if (!seeded) {
     ADD_FAILURE() << "demo: " << seeded.error().message();
     return;
@@ -62,8 +55,7 @@ TestServer::TestServer(const std::string& web_root) {
   options.port = 0;
   options.web_root = web_root;
   options.max_body_bytes = 64 * 1024;
-  server_ =
-      api::makeServer(options, api::Services{*auth_, *base_, *audit_, *store_, settings_}, *hub_);
+  server_ = api::makeServer(options, server::apiServices(*app_), *hub_ptr);
   if (auto st = server_->start(); !st) {
     ADD_FAILURE() << "start: " << st.error().message();
     return;
@@ -80,10 +72,7 @@ TestServer::~TestServer() {
     thread_.join();
   }
   server_.reset();
-  audit_.reset();
-  base_.reset();
-  auth_.reset();
-  store_.reset();
+  app_.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }

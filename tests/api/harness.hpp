@@ -19,6 +19,8 @@
 #include "anguan/service/base_data_service.hpp"
 #include "anguan/service/spreadsheet.hpp"
 
+#include "app.hpp"
+
 namespace anguan::testing_api {
 
 class MovableClock final : public Clock {
@@ -52,6 +54,8 @@ class TestServer {
   const std::string& dbPath() const { return db_path_; }
   const std::filesystem::path& dir() const { return dir_; }
   std::vector<std::string> routeKeys() const { return server_->routeKeys(); }
+  // The wiring behind the server (services, store, jobs), for tests that need to reach in.
+  server::App& app() { return *app_; }
 
   HttpResult request(const std::string& method, const std::string& target,
                      const std::string& body = "", const std::string& token = "",
@@ -63,13 +67,7 @@ class TestServer {
   std::filesystem::path dir_;
   std::string db_path_;
   MovableClock clock_;
-  service::Settings settings_;
-  store::StorePtr store_;
-  service::SpreadsheetCodecPtr codec_;
-  std::unique_ptr<service::EventPublisher> hub_;
-  std::unique_ptr<service::AuthService> auth_;
-  std::unique_ptr<service::BaseDataService> base_;
-  std::unique_ptr<service::AuditService> audit_;
+  std::unique_ptr<server::App> app_;
   std::unique_ptr<api::Server> server_;
   std::thread thread_;
   unsigned short port_ = 0;

@@ -89,6 +89,7 @@ class ServerImpl final : public Server {
                        ctx.language);
                  }});
     addBaseRoutes(router_, services_);
+    addNotifyRoutes(router_, services_);
     addSystemRoutes(router_, services_, metrics_);
   }
 

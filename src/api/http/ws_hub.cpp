@@ -213,7 +213,8 @@ void WsHub::publish(const service::Event& event) {
   std::shared_ptr<const std::string> message;
   for (const auto& weak : snapshot()) {
     auto session = weak.lock();
-    if (!session || !session->wants(event.topic, event.org_path)) {
+    if (!session || (event.user_id != 0 && session->userId() != event.user_id) ||
+        !session->wants(event.topic, event.org_path)) {
       continue;
     }
     if (!message) {

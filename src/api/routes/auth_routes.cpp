@@ -2,6 +2,7 @@
 
 #include "anguan/domain/base/schema.hpp"
 
+#include "routes/json_fields.hpp"
 #include "routes/routes.hpp"
 
 namespace anguan::api {
@@ -50,68 +51,6 @@ json::object userJson(const auth::User& u, const std::string& org_name, int tz) 
   o["locked"] = u.locked_until.has_value();
   o["created_at"] = formatRfc3339(u.created_at, tz);
   return o;
-}
-
-// Reads the listed string fields; unknown keys and wrong types are validation problems.
-Status readFields(const json::object& body, const std::vector<std::string>& allowed) {
-  Error e = Error::invalidArgument("validation.failed", "some fields are not valid");
-  bool bad = false;
-  for (const auto& kv : body) {
-    if (std::find(allowed.begin(), allowed.end(), std::string(kv.key())) == allowed.end()) {
-      e.with(std::string(kv.key()), "unknown_field");
-      bad = true;
-    }
-  }
-  if (bad) {
-    return e;
-  }
-  return okStatus();
-}
-
-Result<std::string> stringField(const json::object& body, const char* name, bool required) {
-  const auto* v = body.if_contains(name);
-  if (v == nullptr || v->is_null()) {
-    if (required) {
-      return Error::invalidArgument("validation.failed", "missing field").with(name, "required");
-    }
-    return std::string();
-  }
-  if (!v->is_string()) {
-    return Error::invalidArgument("validation.failed", "wrong type").with(name, "wrong_type");
-  }
-  return std::string(v->as_string());
-}
-
-Result<std::int64_t> intField(const json::object& body, const char* name, bool required) {
-  const auto* v = body.if_contains(name);
-  if (v == nullptr || v->is_null()) {
-    if (required) {
-      return Error::invalidArgument("validation.failed", "missing field").with(name, "required");
-    }
-    return std::int64_t{0};
-  }
-  if (!v->is_int64()) {
-    return Error::invalidArgument("validation.failed", "wrong type").with(name, "wrong_type");
-  }
-  return v->as_int64();
-}
-
-Result<std::vector<std::string>> listField(const json::object& body, const char* name) {
-  const auto* v = body.if_contains(name);
-  if (v == nullptr || v->is_null()) {
-    return Error::invalidArgument("validation.failed", "missing field").with(name, "required");
-  }
-  if (!v->is_array()) {
-    return Error::invalidArgument("validation.failed", "wrong type").with(name, "wrong_type");
-  }
-  std::vector<std::string> out;
-  for (const auto& item : v->as_array()) {
-    if (!item.is_string()) {
-      return Error::invalidArgument("validation.failed", "wrong type").with(name, "wrong_type");
-    }
-    out.emplace_back(item.as_string());
-  }
-  return out;
 }
 
 }  // namespace

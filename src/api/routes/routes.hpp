@@ -12,6 +12,8 @@ namespace anguan::api {
 void addAuthRoutes(Router& router, Services& services);
 void addBaseRoutes(Router& router, Services& services);
 void addAuditRoutes(Router& router, Services& services);
+// Notifications (outbox) and the on-demand job run.
+void addNotifyRoutes(Router& router, Services& services);
 // healthz, metrics, openapi.json (documents every route in `router`, so call it last).
 void addSystemRoutes(Router& router, Services& services, const Metrics& metrics);
 

@@ -9,6 +9,9 @@
 
 #include "anguan/domain/store/store.hpp"
 
+#include "common/hazard_repository.hpp"
+#include "common/notification_repository.hpp"
+#include "common/permit_repository.hpp"
 #include "common/sql.hpp"
 
 namespace anguan::store {
@@ -98,17 +101,29 @@ class SqlAuditRepository final : public AuditRepository {
 class SqlTransaction final : public Transaction {
  public:
   explicit SqlTransaction(SqlConnection& conn)
-      : records_(conn), users_(conn), sessions_(conn), audit_(conn) {}
+      : records_(conn),
+        users_(conn),
+        sessions_(conn),
+        audit_(conn),
+        notifications_(conn),
+        permits_(conn),
+        hazards_(conn) {}
   RecordRepository& records() override { return records_; }
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
   AuditRepository& audit() override { return audit_; }
+  NotificationRepository& notifications() override { return notifications_; }
+  PermitRepository& permits() override { return permits_; }
+  HazardRepository& hazards() override { return hazards_; }
 
  private:
   SqlRecordRepository records_;
   SqlUserRepository users_;
   SqlSessionRepository sessions_;
   SqlAuditRepository audit_;
+  SqlNotificationRepository notifications_;
+  SqlPermitRepository permits_;
+  SqlHazardRepository hazards_;
 };
 
 // The advisory-lock key that serialises audit appends on PostgreSQL.

@@ -73,4 +73,34 @@ std::vector<std::string> decodeCodeList(std::string_view stored) {
   return out;
 }
 
+Result<std::optional<std::int64_t>> queryOneInt(SqlConnection& conn, const std::string& sql,
+                                                const std::vector<SqlParam>& params) {
+  std::optional<std::int64_t> value;
+  AG_ASSIGN_OR_RETURN(auto ignored, conn.run(sql, params, [&](const SqlRow& row) {
+    if (!value) {
+      value = row.isNull(0) ? 0 : row.getInt(0);
+    }
+  }));
+  (void)ignored;
+  return value;
+}
+
+Result<std::int64_t> execSql(SqlConnection& conn, const std::string& sql, const ParamList& params) {
+  return conn.run(sql, params.params(), {});
+}
+
+SqlParam optionalMillis(const std::optional<Instant>& t) {
+  if (!t) {
+    return std::monostate{};
+  }
+  return toMillis(*t);
+}
+
+std::optional<Instant> readOptionalInstant(const SqlRow& row, int column) {
+  if (row.isNull(column)) {
+    return std::nullopt;
+  }
+  return fromMillis(row.getInt(column));
+}
+
 }  // namespace anguan::store

@@ -10,11 +10,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "anguan/core/clock.hpp"
 #include "anguan/core/result.hpp"
 
 namespace anguan::store {
@@ -83,5 +85,18 @@ std::string sortExpr(Dialect dialect, const std::string& column, bool is_text);
 // LIKE '%,x,%'.
 std::string encodeCodeList(const std::vector<std::string>& codes);
 std::vector<std::string> decodeCodeList(std::string_view stored);
+
+// Small helpers for repositories written over a SqlConnection.
+// The first column of the first row as an integer (NULL reads 0), or nullopt when there is no row.
+[[nodiscard]] Result<std::optional<std::int64_t>> queryOneInt(SqlConnection& conn,
+                                                              const std::string& sql,
+                                                              const std::vector<SqlParam>& params);
+// Runs a statement; returns rows changed.
+[[nodiscard]] Result<std::int64_t> execSql(SqlConnection& conn, const std::string& sql,
+                                           const ParamList& params);
+// An optional instant as milliseconds since the epoch, or NULL.
+SqlParam optionalMillis(const std::optional<Instant>& t);
+// Column `column` of `row` as an optional instant (NULL = nullopt).
+std::optional<Instant> readOptionalInstant(const SqlRow& row, int column);
 
 }  // namespace anguan::store

@@ -17,6 +17,8 @@
 #include "anguan/service/auth_service.hpp"
 #include "anguan/service/base_data_service.hpp"
 #include "anguan/service/context.hpp"
+#include "anguan/service/jobs.hpp"
+#include "anguan/service/notification_service.hpp"
 
 namespace anguan::api {
 
@@ -38,6 +40,9 @@ struct Services {
   service::AuditService& audit;
   store::Store& store;
   service::Settings settings;
+  service::NotificationService& notifications;
+  service::JobRegistry& jobs;
+  const Clock& clock;
 };
 
 class Server {

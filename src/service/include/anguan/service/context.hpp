@@ -36,6 +36,8 @@ struct Event {
   std::string topic;  // e.g. "base.areas"
   std::string org_path;
   std::string json;  // The event's data object, serialised.
+  // When non-zero, only that user's connections receive it (personal notifications).
+  std::int64_t user_id = 0;
 };
 
 // Internal topic: every session of data.user_id was revoked. Hubs act on it and never forward it.

@@ -21,6 +21,9 @@
 #include "anguan/domain/auth/access.hpp"
 #include "anguan/domain/base/record.hpp"
 #include "anguan/domain/base/schema.hpp"
+#include "anguan/domain/store/hazard_store.hpp"
+#include "anguan/domain/store/notification_store.hpp"
+#include "anguan/domain/store/permit_store.hpp"
 
 namespace anguan::store {
 
@@ -153,6 +156,9 @@ class Transaction {
   virtual UserRepository& users() = 0;
   virtual SessionRepository& sessions() = 0;
   virtual AuditRepository& audit() = 0;
+  virtual NotificationRepository& notifications() = 0;
+  virtual PermitRepository& permits() = 0;
+  virtual HazardRepository& hazards() = 0;
 };
 
 using TxFn = std::function<Status(Transaction&)>;

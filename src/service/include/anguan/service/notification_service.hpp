@@ -1,0 +1,68 @@
+// Notifications through the outbox: a use case calls enqueue() inside its own write
+// transaction, so a notification exists exactly when the change that caused it committed. After
+// the commit, dispatch() pushes unpushed notifications over the EventPublisher (WebSocket topic
+// "notify.user", only to the recipient) and marks them pushed; the scheduler also calls it
+// periodically, so a push that failed (or a node that crashed between commit and push) is
+// retried. The in-app list, unread count and "mark read" read the same table.
+//
+// Thread safety: safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "anguan/core/clock.hpp"
+#include "anguan/core/result.hpp"
+#include "anguan/domain/auth/access.hpp"
+#include "anguan/domain/store/store.hpp"
+#include "anguan/service/context.hpp"
+
+namespace anguan::service {
+
+struct NotificationDraft {
+  // Recipients: accounts, and/or people (resolved to their linked accounts).
+  std::vector<std::int64_t> user_ids;
+  std::vector<std::int64_t> person_ids;
+  std::string kind;  // e.g. "permit.approval_waiting", "hazard.overdue"
+  std::string entity;
+  std::int64_t entity_id = 0;
+  std::string title_zh, title_en;
+  std::string body_zh, body_en;
+  std::string org_path;
+};
+
+struct NotificationPage {
+  std::vector<store::Notification> items;
+  std::int64_t total = 0;
+  std::int64_t unread = 0;
+};
+
+class NotificationService {
+ public:
+  NotificationService(store::Store& store, const Clock& clock, EventPublisher& events)
+      : store_(store), clock_(clock), events_(events) {}
+
+  // Stores one notification per distinct recipient account. Returns how many were stored.
+  [[nodiscard]] static Result<std::int64_t> enqueue(store::Transaction& tx,
+                                                    const NotificationDraft& draft, Instant now);
+  // Role holders who can see `org_path` (their scope contains it).
+  [[nodiscard]] static Result<std::vector<std::int64_t>> roleHolders(store::Transaction& tx,
+                                                                     const std::string& role,
+                                                                     const std::string& org_path);
+
+  // Pushes up to `limit` unpushed notifications; returns how many were pushed.
+  [[nodiscard]] Result<std::int64_t> dispatch(std::int64_t limit = 500);
+
+  [[nodiscard]] Result<NotificationPage> list(const auth::Principal& caller, bool unread_only,
+                                              std::int64_t page, std::int64_t page_size);
+  // id 0 = all. Returns rows changed.
+  [[nodiscard]] Result<std::int64_t> markRead(const auth::Principal& caller, std::int64_t id);
+
+ private:
+  store::Store& store_;
+  const Clock& clock_;
+  EventPublisher& events_;
+};
+
+}  // namespace anguan::service

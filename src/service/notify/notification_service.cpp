@@ -1,0 +1,104 @@
+#include "anguan/service/notification_service.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <boost/json.hpp>
+
+namespace anguan::service {
+namespace json = boost::json;
+
+Result<std::int64_t> NotificationService::enqueue(store::Transaction& tx,
+                                                  const NotificationDraft& draft, Instant now) {
+  std::set<std::int64_t> recipients(draft.user_ids.begin(), draft.user_ids.end());
+  for (auto person : draft.person_ids) {
+    AG_ASSIGN_OR_RETURN(auto users, tx.notifications().usersOfPerson(person));
+    recipients.insert(users.begin(), users.end());
+  }
+  recipients.erase(0);
+  std::int64_t stored = 0;
+  for (auto user : recipients) {
+    store::Notification n;
+    n.user_id = user;
+    n.kind = draft.kind;
+    n.entity = draft.entity;
+    n.entity_id = draft.entity_id;
+    n.title_zh = draft.title_zh;
+    n.title_en = draft.title_en;
+    n.body_zh = draft.body_zh;
+    n.body_en = draft.body_en;
+    n.org_path = draft.org_path;
+    n.created_at = now;
+    AG_ASSIGN_OR_RETURN(auto id, tx.notifications().insert(n));
+    (void)id;
+    ++stored;
+  }
+  return stored;
+}
+
+Result<std::vector<std::int64_t>> NotificationService::roleHolders(store::Transaction& tx,
+                                                                   const std::string& role,
+                                                                   const std::string& org_path) {
+  return tx.notifications().usersWithRole(role, org_path, false);
+}
+
+Result<std::int64_t> NotificationService::dispatch(std::int64_t limit) {
+  std::vector<store::Notification> pending;
+  AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
+    AG_ASSIGN_OR_RETURN(pending, tx.notifications().pendingPush(limit, 10));
+    return {};
+  }));
+  if (pending.empty()) {
+    return 0;
+  }
+  std::vector<std::int64_t> ids;
+  ids.reserve(pending.size());
+  for (const auto& n : pending) {
+    json::object data{{"id", n.id},
+                      {"kind", n.kind},
+                      {"entity", n.entity},
+                      {"entity_id", n.entity_id},
+                      {"title_zh", n.title_zh},
+                      {"title_en", n.title_en},
+                      {"body_zh", n.body_zh},
+                      {"body_en", n.body_en},
+                      {"created_at", formatRfc3339(n.created_at, 0)}};
+    Event e;
+    e.topic = "notify.user";
+    e.org_path = "";
+    e.user_id = n.user_id;
+    e.json = json::serialize(data);
+    events_.publish(e);
+    ids.push_back(n.id);
+  }
+  const Instant now = clock_.now();
+  AG_RETURN_IF_ERROR(store_.write(
+      [&](store::Transaction& tx) -> Status { return tx.notifications().markPushed(ids, now); }));
+  return static_cast<std::int64_t>(ids.size());
+}
+
+Result<NotificationPage> NotificationService::list(const auth::Principal& caller, bool unread_only,
+                                                   std::int64_t page, std::int64_t page_size) {
+  NotificationPage out;
+  const std::int64_t size = std::clamp<std::int64_t>(page_size, 1, 200);
+  const std::int64_t offset = (std::max<std::int64_t>(page, 1) - 1) * size;
+  AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
+    AG_ASSIGN_OR_RETURN(out.items, tx.notifications().listForUser(caller.user_id.value, unread_only,
+                                                                  offset, size, &out.total));
+    AG_ASSIGN_OR_RETURN(out.unread, tx.notifications().countUnread(caller.user_id.value));
+    return {};
+  }));
+  return out;
+}
+
+Result<std::int64_t> NotificationService::markRead(const auth::Principal& caller, std::int64_t id) {
+  std::int64_t changed = 0;
+  const Instant now = clock_.now();
+  AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
+    AG_ASSIGN_OR_RETURN(changed, tx.notifications().markRead(caller.user_id.value, id, now));
+    return {};
+  }));
+  return changed;
+}
+
+}  // namespace anguan::service

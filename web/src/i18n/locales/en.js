@@ -1,4 +1,7 @@
+import permit from './permits.en.js';
+
 export default {
+  permit,
   app: { name: 'Anguan', fullName: 'Anguan · Work Safety Management', slogan: 'Safe production, everyone involved' },
   common: {
     yes: 'Yes',

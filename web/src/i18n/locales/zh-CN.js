@@ -1,4 +1,7 @@
+import permit from './permits.zh-CN.js';
+
 export default {
+  permit,
   app: { name: '安管', fullName: '安管 · 智能安全生产管理系统', slogan: '生产安全 · 全员管控' },
   common: {
     yes: '是',

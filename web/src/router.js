@@ -17,6 +17,14 @@ const routes = [
       { path: 'data/:entity', name: 'entity', component: () => import('./desktop/EntityPage.vue'), props: true },
       { path: 'users', name: 'users', component: () => import('./desktop/UsersPage.vue'), meta: { perm: 'users.manage' } },
       { path: 'audit', name: 'audit', component: () => import('./desktop/AuditPage.vue'), meta: { perm: 'audit.read' } },
+      // Work permits (issue 3)
+      { path: 'permits', name: 'permits', component: () => import('./desktop/permits/PermitList.vue') },
+      { path: 'permits/new', name: 'permit-new', component: () => import('./desktop/permits/PlanPage.vue') },
+      { path: 'permits/queue', name: 'permit-queue', component: () => import('./desktop/permits/QueuePage.vue') },
+      { path: 'permits/board', name: 'permit-board', component: () => import('./desktop/permits/BoardPage.vue') },
+      { path: 'permits/types', name: 'permit-types', component: () => import('./desktop/permits/WorkTypesPage.vue') },
+      { path: 'permits/:id/edit', name: 'permit-edit', component: () => import('./desktop/permits/PlanPage.vue') },
+      { path: 'permits/:id', name: 'permit', component: () => import('./desktop/permits/PermitDetail.vue'), props: true },
     ],
   },
   { path: '/m/login', name: 'm-login', component: () => import('./mobile/MobileLogin.vue'), meta: { public: true, mobile: true } },
@@ -26,7 +34,9 @@ const routes = [
     meta: { mobile: true },
     children: [
       { path: '', name: 'm-home', component: () => import('./mobile/MobileHome.vue') },
-      { path: 'tasks', name: 'm-tasks', component: () => import('./mobile/MobileTasks.vue') },
+      { path: 'tasks', name: 'm-tasks', component: () => import('./mobile/permits/MyTasks.vue') },
+      { path: 'permits/new', name: 'm-permit-new', component: () => import('./mobile/permits/MobileApply.vue') },
+      { path: 'permits/:id', name: 'm-permit', component: () => import('./mobile/permits/MobilePermit.vue'), props: true },
       { path: 'data', name: 'm-data', component: () => import('./mobile/MobileData.vue') },
       { path: 'data/:entity', name: 'm-entity', component: () => import('./mobile/MobileEntityList.vue'), props: true },
       { path: 'data/:entity/new', name: 'm-entity-new', component: () => import('./mobile/MobileEntityForm.vue'), props: true },
@@ -34,6 +44,7 @@ const routes = [
       { path: 'me', name: 'm-me', component: () => import('./mobile/MobileMe.vue') },
     ],
   },
+  { path: '/p/:token', name: 'permit-public', component: () => import('./mobile/permits/PublicStatus.vue'), props: true, meta: { public: true } },
   { path: '/:rest(.*)*', redirect: '/' },
 ];
 

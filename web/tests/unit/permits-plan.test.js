@@ -46,7 +46,7 @@ describe('plan form → request', () => {
       worker_ids: [5, 6],
       equipment_ids: [7],
       linked_permit_ids: [],
-      conditions: { unit_in_operation: true, hot_tapping: false, unit_shutdown_cleaned: false, wind_level: 3, painting: false, cross_work: false },
+      conditions: { unit_in_operation: true, hot_tapping: false, unit_shutdown_cleaned: false, continuous_monitor: false, wind_level: 3, painting: false, cross_work: false },
       fields: { hot_method: '电焊', fire_watch: false },
       jha: [{ step: '动火', hazards: [{ hazard: '火花飞溅', controls: ['接火盆'] }] }],
     });
@@ -58,6 +58,8 @@ describe('plan form → request', () => {
     expect(conditionsFor('height', { height_m: '' })).not.toHaveProperty('height_m');
     expect(conditionsFor('lifting', { load_t: '120' })).toMatchObject({ load_t: 120 });
     expect(conditionsFor('hot_work', { load_t: '120' })).not.toHaveProperty('load_t');
+    expect(conditionsFor('confined_space', { oxygen_equipment: 1 }).oxygen_equipment).toBe(true);
+    expect(conditionsFor('height', { continuous_monitor: true })).not.toHaveProperty('continuous_monitor');
     expect(conditionsFor('blind_plate', { line_tag: ' L-101 ' }).line_tag).toBe('L-101');
   });
 
@@ -148,5 +150,15 @@ describe('debounce', () => {
     vi.advanceTimersByTime(1000);
     expect(fn).toHaveBeenCalledTimes(1);
     vi.useRealTimers();
+  });
+});
+
+import { errorTexts } from '../../src/lib/permits/api.js';
+describe('error texts', () => {
+  it('reads reasons and findings as arrays or as a joined string', () => {
+    expect(errorTexts({ details: { reasons: '没有气体检测；安全措施未确认' } })).toEqual(['没有气体检测', '安全措施未确认']);
+    expect(errorTexts({ details: { reasons: [{ text: 'a' }, 'b'], findings: [{ code: 'x', text: 'X' }] } })).toEqual(['a', 'b', 'X']);
+    expect(errorTexts({ details: {} })).toEqual([]);
+    expect(errorTexts(null)).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ export default {
     unit_in_operation: 'Unit in operation',
     hot_tapping: 'Hot tapping without purge',
     unit_shutdown_cleaned: 'Unit shut down, purged and tested',
+    continuous_monitor: 'Continuous gas monitor in place',
+    oxygen_equipment: 'Oxygen equipment / enriched atmosphere',
     wind_level: 'Wind (Beaufort)',
     height_m: 'Height (m)',
     objective_hazards: 'Objective hazards',

@@ -24,6 +24,8 @@ export default {
     unit_in_operation: '生产装置运行中',
     hot_tapping: '带压不置换动火',
     unit_shutdown_cleaned: '装置已停车并吹扫置换合格',
+    continuous_monitor: '连续可燃气体检测仪已在位',
+    oxygen_equipment: '氧气设备 / 富氧环境',
     wind_level: '风力（级）',
     height_m: '作业高度（m）',
     objective_hazards: '客观危险因素',

@@ -53,7 +53,8 @@ export function errorTexts(e) {
   if (!e) return [];
   const d = e.details || {};
   const out = [];
-  for (const r of d.reasons || []) out.push(typeof r === 'string' ? r : r.text || r.message || JSON.stringify(r));
-  for (const f of d.findings || []) out.push(typeof f === 'string' ? f : f.text || f.code);
+  const list = (v) => (Array.isArray(v) ? v : typeof v === 'string' && v ? v.split(/[；;]\s*/).filter(Boolean) : []);
+  for (const r of list(d.reasons)) out.push(typeof r === 'string' ? r : r.text || r.message || JSON.stringify(r));
+  for (const f of list(d.findings)) out.push(typeof f === 'string' ? f : f.text || f.code);
   return out;
 }

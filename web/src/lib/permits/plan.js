@@ -39,6 +39,8 @@ export function emptyPlan(type = 'hot_work') {
       unit_in_operation: false,
       hot_tapping: false,
       unit_shutdown_cleaned: false,
+      continuous_monitor: false,
+      oxygen_equipment: false,
       wind_level: 0,
       height_m: null,
       objective_hazards: [],
@@ -105,7 +107,10 @@ export function conditionsFor(type, c = {}) {
     out.unit_in_operation = !!c.unit_in_operation;
     out.hot_tapping = !!c.hot_tapping;
     out.unit_shutdown_cleaned = !!c.unit_shutdown_cleaned;
+    // 特级 hot work needs continuous gas monitoring in place before start (GB 30871 5.3).
+    out.continuous_monitor = !!c.continuous_monitor;
   }
+  if (type === 'confined_space') out.oxygen_equipment = !!c.oxygen_equipment;
   const wind = num(c.wind_level);
   if (wind !== undefined) out.wind_level = wind;
   if (type === 'height') {

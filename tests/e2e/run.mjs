@@ -22,7 +22,18 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const only = process.env.ANGUAN_E2E_ONLY || '';
 const ADMIN = { username: 'admin', password: 'anguan123' };
 const ACTION_TIMEOUT = 10000;
-const WATCHDOG_MS = 170000;
+const WATCHDOG_MS = 420000;
+
+// The server's enterprise time zone for this run: a fixed offset at which it is 22:xx now, so a
+// job planned for "tonight" can start within minutes (night hours are 20:00–06:00). The browser
+// contexts use the same zone so the pickers show enterprise time.
+function nightZone(now = new Date()) {
+  let h = (22 - now.getUTCHours() + 48) % 24;
+  if (h > 14) h -= 24;
+  const sign = h >= 0 ? '+' : '-';
+  return { hours: h, offset: `${sign}${String(Math.abs(h)).padStart(2, '0')}:00`, id: h === 0 ? 'Etc/GMT' : `Etc/GMT${h > 0 ? '-' : '+'}${Math.abs(h)}` };
+}
+const NIGHT_TZ = nightZone();
 
 const requireFromWeb = createRequire(path.join(root, 'web', 'package.json'));
 const { chromium } = requireFromWeb('playwright-core');
@@ -52,6 +63,7 @@ async function startServer() {
   if (!fs.existsSync(path.join(webRoot, 'index.html'))) throw new Error(`web root has no index.html: ${webRoot} (run npm run build in web/)`);
   tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'anguan-e2e-'));
   const dbArg = `sqlite:${path.join(tmpDir, 'e2e.db')}`;
+  process.env.ANGUAN_TIMEZONE = NIGHT_TZ.offset;
   const demo = await run(bin, ['demo', '--db', dbArg], 60000);
   log(`# demo: ${demo.trim().split('\n').slice(-2).join(' | ')}`);
   server = spawn(bin, ['serve', '--db', dbArg, '--http', '127.0.0.1:0', '--web-root', webRoot], {
@@ -394,6 +406,243 @@ test('live: a holiday created in one browser appears in the other via WebSocket'
   } finally {
     await a.context.close();
     await b.context.close();
+  }
+});
+
+// ---------------------------------------------------------------- permits (issue 3 acceptance)
+
+const PHONE_NIGHT = { ...PHONE, timezoneId: NIGHT_TZ.id, geolocation: { latitude: 29.941, longitude: 121.853 }, permissions: ['geolocation'] };
+
+async function apiCall(method, pathName, token, body) {
+  const res = await fetch(`${base}/api/v1${pathName}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new Error(`${method} ${pathName} → ${res.status} ${text.slice(0, 300)}`);
+  return json;
+}
+
+async function apiLogin(username) {
+  return (await apiCall('POST', '/auth/login', null, { username, password: ADMIN.password })).token;
+}
+
+async function mobileLogin(page, username) {
+  await page.goto(`${base}/m/login`);
+  await page.locator('[data-test=m-username] input').fill(username);
+  await page.locator('[data-test=m-password] input').fill(ADMIN.password);
+  await page.locator('[data-test=m-login-submit]').tap();
+  await page.locator('[data-test=m-tabbar]').waitFor();
+}
+
+// Local wall-clock text "YYYY-MM-DDTHH:mm" of an instant in the run's enterprise zone.
+function zoneLocal(ms) {
+  const d = new Date(ms + NIGHT_TZ.hours * 3600000);
+  const p2 = (n) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}T${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}`;
+}
+
+async function mPick(page, field, query, id, multiple = false) {
+  await page.locator(`[data-field=${field}]`).first().tap();
+  const search = page.locator(`[data-test=ref-search-${field}] input`);
+  await search.waitFor();
+  await search.fill(query);
+  const option = page.locator(`.van-popup:visible [data-test=ref-option-${id}]`);
+  await option.waitFor();
+  await sleep(300); // let the debounced search settle
+  await page.locator(`.van-popup:visible [data-test=ref-option-${id}]`).tap();
+  if (multiple) await page.locator(`[data-test=ref-done-${field}]`).tap();
+  await page.locator(`[data-test=ref-search-${field}]`).waitFor({ state: 'hidden' });
+}
+
+async function drawSignature(page) {
+  const pad = page.locator('.van-popup:visible [data-test=signature-pad] canvas');
+  await pad.waitFor();
+  const box = await pad.boundingBox();
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + 20, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 20 + i * 15, y + Math.sin(i) * 25);
+  await page.mouse.up();
+}
+
+async function confirmVant(page) {
+  await page.locator('.van-dialog__confirm').tap();
+  await page.locator('.van-dialog').waitFor({ state: 'hidden' });
+}
+
+async function waitState(page, state) {
+  await page.locator(`[data-test=permit-state][data-state=${state}]`).waitFor({ timeout: 15000 });
+}
+
+async function act(page, action) {
+  const btn = page.locator(`[data-test=act-${action}]`);
+  await btn.waitFor();
+  await btn.tap();
+}
+
+test('permit: special hot work at night as a new user would, mobile — grade, chain, gated start, close-out', async () => {
+  // What the work leader knows: his crew and the area. Looked up through the API.
+  const leaderToken = await apiLogin('p1leader');
+  const me = async (u) => (await apiCall('GET', '/auth/me', await apiLogin(u))).person_id;
+  const crew = { leader: await me('p1leader'), guardian: await me('p1guard'), worker: await me('p1worker') };
+  assert(crew.leader && crew.guardian && crew.worker, `demo accounts need linked people: ${JSON.stringify(crew)}`);
+  const person = async (id) => apiCall('GET', `/people/${id}`, leaderToken);
+  const names = { leader: (await person(crew.leader)).name, guardian: (await person(crew.guardian)).name, worker: (await person(crew.worker)).name };
+  const areas = (await apiCall('GET', '/areas?page_size=200', leaderToken)).items || [];
+  const area = areas.find((a) => a.fire_explosion_hazard && a.kind === 'process_unit') || areas.find((a) => a.fire_explosion_hazard);
+  assert(area, `p1leader sees no fire/explosion area (${areas.length} areas visible)`);
+
+  const from = Math.ceil((Date.now() + 60000) / 60000) * 60000 + 60000; // two minutes ahead, whole minute
+  const to = from + 4 * 3600000;
+  log(`# permit: zone ${NIGHT_TZ.offset}, window ${zoneLocal(from)} – ${zoneLocal(to)}, area ${area.name}`);
+
+  const L = await newPage(browser, PHONE_NIGHT);
+  const contexts = [L.context];
+  try {
+    const page = L.page;
+    await mobileLogin(page, 'p1leader');
+    await page.locator('[data-test=tab-tasks]').tap();
+    await page.locator('[data-test=m-apply]').tap();
+    await page.waitForURL('**/m/permits/new');
+    await page.waitForFunction(() => /动火/.test(document.querySelector('[data-field=type] input')?.value || ''));
+    await page.locator('[data-field=title] input').fill(`换热器出口法兰补焊 ${stamp}`);
+    await mPick(page, 'area_id', area.name, area.id);
+    await page.locator('[data-field=from] input').fill(zoneLocal(from));
+    await page.locator('[data-field=to] input').fill(zoneLocal(to));
+    await mPick(page, 'leader_id', names.leader, crew.leader);
+    await mPick(page, 'guardian_id', names.guardian, crew.guardian);
+    await mPick(page, 'worker_ids', names.worker, crew.worker, true);
+    await page.locator('[data-test=cond-unit_in_operation]').tap();
+    await page.locator('[data-test=cond-continuous_monitor]').tap();
+    await page.locator('[data-test=jha-add-step]').tap();
+    await page.locator('[data-test=jha-step-0] input').fill('法兰补焊');
+    await page.locator('[data-test=jha-hazard-0-0] input').fill('火花飞溅引燃泄漏油气');
+    await page.locator('[data-test=jha-control-0-0-0] input').fill('动火点周围 15 m 清除可燃物，铺设防火毯，持续气体检测');
+
+    // Live grading: 特级 with the reason (night), and the approver chain for 特级.
+    const level = page.locator('[data-test=grade-level]');
+    await level.waitFor({ timeout: 15000 });
+    await page.waitForFunction(() => /特级/.test(document.querySelector('[data-test=grade-level]')?.textContent || ''), null, { timeout: 15000 });
+    const reasons = (await page.locator('[data-test=grade-reasons]').textContent()).trim();
+    assert(/夜/.test(reasons), `grade reasons should name the night upgrade, got "${reasons}"`);
+    const chain = await page.locator('[data-test=chain-step]').allTextContents();
+    assert(chain.length >= 3 && chain.some((c) => /主管领导/.test(c)), `特级 chain should end with the leader in charge, got ${JSON.stringify(chain)}`);
+    const blocks = await page.locator('[data-test=finding-block]').allTextContents();
+    assert(!blocks.length, `unexpected blocking findings: ${blocks.join(' | ')}`);
+    for (const warn of await page.locator('[data-test=finding-warn] textarea').all()) await warn.fill('现场已确认，措施到位，可以作业');
+    await page.locator('[data-test=grade-panel]').scrollIntoViewIfNeeded();
+    await shot(page, 'permit-m-plan-grade');
+
+    await page.locator('[data-test=m-permit-submit]').tap();
+    await page.waitForURL(/\/m\/permits\/\d+$/);
+    const permitId = /\/m\/permits\/(\d+)$/.exec(page.url())[1];
+    await waitState(page, 'in_approval');
+    await page.locator('[data-test=waiting-for]').waitFor();
+    await shot(page, 'permit-m-submitted');
+
+    // The chain's approvers sign on their phones: drawn signature, then password re-entry.
+    const approvers = [
+      { user: 'p1unit', mode: 'image' },
+      { user: 'hse', mode: 'password' },
+      { user: 'leader', mode: 'image' },
+    ];
+    for (const [i, a] of approvers.entries()) {
+      const A = await newPage(browser, PHONE_NIGHT);
+      contexts.push(A.context);
+      await mobileLogin(A.page, a.user);
+      await A.page.goto(`${base}/m/permits/${permitId}`);
+      await act(A.page, 'approve');
+      await A.page.locator('[data-test=decide-sheet]').waitFor();
+      if (a.mode === 'image') {
+        await drawSignature(A.page);
+      } else {
+        await A.page.locator('[data-test=sig-mode-password]').tap();
+        await A.page.locator('[data-field=sig-password] input').fill(ADMIN.password);
+      }
+      await A.page.locator('[data-field=comment] textarea').fill('同意，按方案落实措施');
+      if (i === 0) await shot(A.page, 'permit-m-approve-signature');
+      await A.page.locator('[data-test=decide-confirm]').tap();
+      await A.page.locator('[data-test=decide-sheet]').waitFor({ state: 'hidden' });
+      await A.context.close();
+    }
+    await page.reload();
+    await waitState(page, 'issued');
+
+    // Start without a gas test is refused, with the reason.
+    await act(page, 'start');
+    await confirmVant(page);
+    const blocked = page.locator('[data-test=start-blocked]');
+    await blocked.waitFor();
+    const why = (await blocked.textContent()).trim();
+    assert(/气体|检测/.test(why), `start should be refused for the missing gas test, got "${why}"`);
+    await shot(page, 'permit-m-start-refused');
+
+    // Gas tests: flammables (LEL 5 % vol → limit 0.5 % vol) and oxygen.
+    await act(page, 'gas_test');
+    await page.locator('[data-test=gas-sheet]').waitFor();
+    await page.locator('[data-field=gas-value] input').fill('0.1');
+    await page.locator('[data-field=gas-lel] input').fill('5');
+    await page.locator('[data-field=gas-point] input').fill('E-101 出口法兰下风侧');
+    await page.locator('[data-field=gas-instrument] input').fill('GT-2024-07');
+    await page.locator('[data-test=gas-confirm]').tap();
+    await page.locator('[data-test=gas-result].ok').waitFor();
+    await page.locator('[data-test=gas-o2]').tap();
+    await page.locator('[data-field=gas-value] input').fill('20.9');
+    await page.locator('[data-test=gas-confirm]').tap();
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=gas-test-row]').length >= 2);
+    await shot(page, 'permit-m-gas-test');
+    await page.keyboard.press('Escape');
+    await page.locator('.van-overlay:visible').first().click({ position: { x: 10, y: 10 } }).catch(() => {});
+    await page.locator('[data-test=gas-sheet]').waitFor({ state: 'hidden' });
+
+    await act(page, 'measures');
+    await page.locator('[data-test=measures-confirm]').tap();
+    await page.locator('[data-test=measures-sheet]').waitFor({ state: 'hidden' });
+    await act(page, 'briefing');
+    await page.locator('[data-field=receivers] textarea').fill(`${names.guardian}, ${names.worker}`);
+    await page.locator('[data-test=simple-confirm]').tap();
+    await page.locator('[data-test=briefing-sheet]').waitFor({ state: 'hidden' });
+    await act(page, 'shift_check');
+    await confirmVant(page);
+
+    // The window opens at `from`; then work starts.
+    const wait = from - Date.now() + 1500;
+    if (wait > 0) {
+      log(`# permit: waiting ${Math.round(wait / 1000)} s for the window to open`);
+      await sleep(wait);
+    }
+    await act(page, 'start');
+    await confirmVant(page);
+    await waitState(page, 'active');
+    await shot(page, 'permit-m-active');
+
+    await act(page, 'complete');
+    await confirmVant(page);
+    await waitState(page, 'completed');
+    await act(page, 'acceptance');
+    await page.locator('[data-test=acceptance-sheet]').waitFor();
+    await drawSignature(page);
+    await page.locator('[data-test=simple-confirm]').tap();
+    await page.locator('[data-test=acceptance-sheet]').waitFor({ state: 'hidden' });
+    await act(page, 'review');
+    await page.locator('[data-field=lessons] textarea').fill('夜间动火照明充足，气体检测连续在线，交底到位。');
+    await page.locator('[data-test=simple-confirm]').tap();
+    await page.locator('[data-test=review-sheet]').waitFor({ state: 'hidden' });
+    await act(page, 'close');
+    await confirmVant(page);
+    await waitState(page, 'closed');
+
+    // The full timeline: plan, approvals, gas tests, confirmations, start, completion, close-out.
+    const events = await page.locator('[data-test=timeline-event]').count();
+    assert(events >= 10, `expected a full timeline, got ${events} events`);
+    await page.locator('[data-test=permit-timeline]').scrollIntoViewIfNeeded();
+    await shot(page, 'permit-m-closed-timeline');
+    await page.screenshot({ path: path.join(artifacts, 'permit-m-closed-full.png'), fullPage: true });
+  } finally {
+    for (const c of contexts) await c.close().catch(() => {});
   }
 });
 

@@ -103,6 +103,7 @@ describe('status helpers', () => {
   it('orders actions and keeps unknown ones at the end', () => {
     expect(orderedActions(['close', 'start', 'x', 'gas_test'])).toEqual(['gas_test', 'start', 'close', 'x']);
     expect(orderedActions(undefined)).toEqual([]);
+    expect(orderedActions(['edit', 'submit'])).toEqual(['submit']);
   });
   it('maps states and severities to tag types', () => {
     expect(stateTag('active')).toBe('success');

@@ -52,8 +52,9 @@ export const ACTION_ORDER = [
   'cancel',
 ];
 
-export function orderedActions(allowed) {
-  const set = new Set(allowed || []);
+// "edit" is left out: the screens show their own edit entry for drafts.
+export function orderedActions(allowed, exclude = ['edit']) {
+  const set = new Set((allowed || []).filter((a) => !exclude.includes(a)));
   const known = ACTION_ORDER.filter((a) => set.has(a));
   const rest = [...set].filter((a) => !ACTION_ORDER.includes(a));
   return [...known, ...rest];

@@ -55,6 +55,12 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
   app->audit = std::make_unique<service::AuditService>(*app->store);
   app->notifications =
       std::make_unique<service::NotificationService>(*app->store, *app->clock, *app->events);
+  app->hazards = std::make_unique<service::HazardService>(*app->store, *app->clock, app->settings,
+                                                          *app->events);
+  app->jobs.add("hazards.deadlines",
+                [h = app->hazards.get()](Instant now) { return h->chase(now); });
+  app->jobs.add("hazards.inspections",
+                [h = app->hazards.get()](Instant now) { return h->generateInspections(now); });
   app->jobs.add("notifications.dispatch",
                 [n = app->notifications.get()](Instant) { return n->dispatch(); });
   return app;
@@ -62,7 +68,7 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
 
 api::Services apiServices(App& app) {
   return api::Services{*app.auth,    *app.base,          *app.audit, *app.store,
-                       app.settings, *app.notifications, app.jobs,   *app.clock};
+                       app.settings, *app.notifications, app.jobs,   *app.clock, *app.hazards};
 }
 
 Scheduler::Scheduler(App& app, std::chrono::milliseconds interval) {

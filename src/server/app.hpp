@@ -15,6 +15,7 @@
 #include "anguan/service/audit_service.hpp"
 #include "anguan/service/auth_service.hpp"
 #include "anguan/service/base_data_service.hpp"
+#include "anguan/service/hazard_service.hpp"
 #include "anguan/service/jobs.hpp"
 #include "anguan/service/notification_service.hpp"
 #include "anguan/service/spreadsheet.hpp"
@@ -35,6 +36,7 @@ struct App {
   std::unique_ptr<service::BaseDataService> base;
   std::unique_ptr<service::AuditService> audit;
   std::unique_ptr<service::NotificationService> notifications;
+  std::unique_ptr<service::HazardService> hazards;
   service::JobRegistry jobs;
 };
 

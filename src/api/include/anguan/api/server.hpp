@@ -17,6 +17,7 @@
 #include "anguan/service/auth_service.hpp"
 #include "anguan/service/base_data_service.hpp"
 #include "anguan/service/context.hpp"
+#include "anguan/service/hazard_service.hpp"
 #include "anguan/service/jobs.hpp"
 #include "anguan/service/notification_service.hpp"
 
@@ -43,6 +44,7 @@ struct Services {
   service::NotificationService& notifications;
   service::JobRegistry& jobs;
   const Clock& clock;
+  service::HazardService& hazards;
 };
 
 class Server {

@@ -446,7 +446,7 @@ function zoneLocal(ms) {
 
 async function mPick(page, field, query, id, multiple = false) {
   await page.locator(`[data-field=${field}]`).first().tap();
-  const search = page.locator(`[data-test=ref-search-${field}] input`);
+  const search = page.locator(`.van-search[data-test=ref-search-${field}] input`);
   await search.waitFor();
   await search.fill(query);
   const option = page.locator(`.van-popup:visible [data-test=ref-option-${id}]`);
@@ -454,7 +454,7 @@ async function mPick(page, field, query, id, multiple = false) {
   await sleep(300); // let the debounced search settle
   await page.locator(`.van-popup:visible [data-test=ref-option-${id}]`).tap();
   if (multiple) await page.locator(`[data-test=ref-done-${field}]`).tap();
-  await page.locator(`[data-test=ref-search-${field}]`).waitFor({ state: 'hidden' });
+  await page.locator(`.van-search[data-test=ref-search-${field}]`).waitFor({ state: 'hidden' });
 }
 
 async function drawSignature(page) {
@@ -475,6 +475,14 @@ async function confirmVant(page) {
 
 async function waitState(page, state) {
   await page.locator(`[data-test=permit-state][data-state=${state}]`).waitFor({ timeout: 15000 });
+}
+
+// Wait for a bottom sheet to close; a server error shown in it fails the test with its text.
+async function sheetClosed(page, name) {
+  const sheet = page.locator(`[data-test=${name}]`);
+  const error = page.locator(`[data-test=${name}] [data-test=dlg-error]`);
+  await Promise.race([sheet.waitFor({ state: 'hidden' }), error.waitFor()]);
+  if (await error.isVisible()) throw new Error(`${name}: ${(await error.textContent()).trim()}`);
 }
 
 async function act(page, action) {
@@ -565,7 +573,7 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
       await A.page.locator('[data-field=comment] textarea').fill('同意，按方案落实措施');
       if (i === 0) await shot(A.page, 'permit-m-approve-signature');
       await A.page.locator('[data-test=decide-confirm]').tap();
-      await A.page.locator('[data-test=decide-sheet]').waitFor({ state: 'hidden' });
+      await sheetClosed(A.page, 'decide-sheet');
       await A.context.close();
     }
     await page.reload();
@@ -600,11 +608,11 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
 
     await act(page, 'measures');
     await page.locator('[data-test=measures-confirm]').tap();
-    await page.locator('[data-test=measures-sheet]').waitFor({ state: 'hidden' });
+    await sheetClosed(page, 'measures-sheet');
     await act(page, 'briefing');
     await page.locator('[data-field=receivers] textarea').fill(`${names.guardian}, ${names.worker}`);
     await page.locator('[data-test=simple-confirm]').tap();
-    await page.locator('[data-test=briefing-sheet]').waitFor({ state: 'hidden' });
+    await sheetClosed(page, 'briefing-sheet');
     await act(page, 'shift_check');
     await confirmVant(page);
 
@@ -626,11 +634,11 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
     await page.locator('[data-test=acceptance-sheet]').waitFor();
     await drawSignature(page);
     await page.locator('[data-test=simple-confirm]').tap();
-    await page.locator('[data-test=acceptance-sheet]').waitFor({ state: 'hidden' });
+    await sheetClosed(page, 'acceptance-sheet');
     await act(page, 'review');
     await page.locator('[data-field=lessons] textarea').fill('夜间动火照明充足，气体检测连续在线，交底到位。');
     await page.locator('[data-test=simple-confirm]').tap();
-    await page.locator('[data-test=review-sheet]').waitFor({ state: 'hidden' });
+    await sheetClosed(page, 'review-sheet');
     await act(page, 'close');
     await confirmVant(page);
     await waitState(page, 'closed');

@@ -460,6 +460,7 @@ async function mPick(page, field, query, id, multiple = false) {
 async function drawSignature(page) {
   const pad = page.locator('.van-popup:visible [data-test=signature-pad] canvas');
   await pad.waitFor();
+  await sleep(500); // the sheet slides in: draw once it is in place
   const box = await pad.boundingBox();
   const y = box.y + box.height / 2;
   await page.mouse.move(box.x + 20, y);

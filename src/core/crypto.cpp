@@ -42,6 +42,32 @@ std::string randomToken() {
   return out;
 }
 
+std::string base64Encode(std::string_view bytes) {
+  initCrypto();
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+std::optional<std::string> base64Decode(std::string_view text) {
+  initCrypto();
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t len = 0;
+  const char* end = nullptr;
+  const int variant = text.find('=') == std::string_view::npos
+                          ? sodium_base64_VARIANT_ORIGINAL_NO_PADDING
+                          : sodium_base64_VARIANT_ORIGINAL;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, &end, variant) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(len);
+  return out;
+}
+
 std::string sha256Hex(std::string_view data) {
   initCrypto();
   unsigned char digest[crypto_hash_sha256_BYTES];

@@ -55,6 +55,11 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
   app->audit = std::make_unique<service::AuditService>(*app->store);
   app->notifications =
       std::make_unique<service::NotificationService>(*app->store, *app->clock, *app->events);
+  app->permits = std::make_unique<service::PermitService>(*app->store, *app->clock, app->settings,
+                                                          *app->events, *app->notifications);
+  AG_RETURN_IF_ERROR(app->permits->ensureWorkTypes());
+  app->jobs.add("permits.deadlines",
+                [p = app->permits.get()](Instant now) { return p->runDeadlines(now); });
   app->hazards = std::make_unique<service::HazardService>(*app->store, *app->clock, app->settings,
                                                           *app->events);
   app->jobs.add("hazards.deadlines",
@@ -67,8 +72,8 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
 }
 
 api::Services apiServices(App& app) {
-  return api::Services{*app.auth,    *app.base,          *app.audit, *app.store,
-                       app.settings, *app.notifications, app.jobs,   *app.clock, *app.hazards};
+  return api::Services{*app.auth,          *app.base, *app.audit, *app.store,  app.settings,
+                       *app.notifications, app.jobs,  *app.clock, *app.permits, *app.hazards};
 }
 
 Scheduler::Scheduler(App& app, std::chrono::milliseconds interval) {

@@ -18,6 +18,7 @@
 #include "anguan/service/hazard_service.hpp"
 #include "anguan/service/jobs.hpp"
 #include "anguan/service/notification_service.hpp"
+#include "anguan/service/permit_service.hpp"
 #include "anguan/service/spreadsheet.hpp"
 
 #include "config.hpp"
@@ -36,6 +37,7 @@ struct App {
   std::unique_ptr<service::BaseDataService> base;
   std::unique_ptr<service::AuditService> audit;
   std::unique_ptr<service::NotificationService> notifications;
+  std::unique_ptr<service::PermitService> permits;
   std::unique_ptr<service::HazardService> hazards;
   service::JobRegistry jobs;
 };

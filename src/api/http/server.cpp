@@ -90,6 +90,7 @@ class ServerImpl final : public Server {
                  }});
     addBaseRoutes(router_, services_);
     addNotifyRoutes(router_, services_);
+    addPermitRoutes(router_, services_);
     addHazardRoutes(router_, services_);
     addSystemRoutes(router_, services_, metrics_);
   }

@@ -14,6 +14,8 @@ void addBaseRoutes(Router& router, Services& services);
 void addAuditRoutes(Router& router, Services& services);
 // Notifications (outbox) and the on-demand job run.
 void addNotifyRoutes(Router& router, Services& services);
+// Work types, plans, permits, approval, on-site control, close-out, board, public status.
+void addPermitRoutes(Router& router, Services& services);
 // Hazards, risk register, inspections, incidents.
 void addHazardRoutes(Router& router, Services& services);
 // healthz, metrics, openapi.json (documents every route in `router`, so call it last).

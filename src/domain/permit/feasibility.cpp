@@ -52,7 +52,8 @@ void checkCerts(const PersonInfo& person, const std::vector<std::string>& requir
   // The best held certificate: a valid one of a required type with the latest expiry (none =
   // never expires).
   const CertInfo* best = nullptr;
-  std::optional<sys_days> best_day;
+  sys_days best_expiry{};
+  bool best_expires = false;  // false with best set = never expires
   bool bad_date = false;
   for (const auto& c : person.certs) {
     if (!c.valid_status || !contains(required, c.type)) {
@@ -60,7 +61,7 @@ void checkCerts(const PersonInfo& person, const std::vector<std::string>& requir
     }
     if (!c.expires_on) {
       best = &c;
-      best_day.reset();
+      best_expires = false;
       break;
     }
     auto d = day(*c.expires_on);
@@ -68,9 +69,10 @@ void checkCerts(const PersonInfo& person, const std::vector<std::string>& requir
       bad_date = true;
       continue;
     }
-    if (best == nullptr || *d > *best_day) {
+    if (best == nullptr || *d > best_expiry) {
       best = &c;
-      best_day = d;
+      best_expiry = *d;
+      best_expires = true;
     }
   }
   if (best == nullptr) {
@@ -79,21 +81,22 @@ void checkCerts(const PersonInfo& person, const std::vector<std::string>& requir
     return;
   }
   params["cert"] = best->type;
-  if (!best_day) {
+  if (!best_expires) {
     add(out, code, Severity::kPass, "permit.feas.cert_ok", params);
     return;
   }
   params["expires_on"] = *best->expires_on;
+  const auto expires = best_expiry;
   const auto today = day(in.today_local);
   auto window_end = day(in.window_end_local_date);
   if (!window_end) {
     window_end = today;
   }
-  if (today && *best_day < *today) {
+  if (today && expires < *today) {
     add(out, code, Severity::kBlock, "permit.feas.cert_expired", params);
-  } else if (window_end && *best_day < *window_end) {
+  } else if (window_end && expires < *window_end) {
     add(out, code, Severity::kBlock, "permit.feas.cert_expires_in_window", params);
-  } else if (window_end && *best_day <= *window_end + std::chrono::days{kExpiryWarnDays}) {
+  } else if (window_end && expires <= *window_end + std::chrono::days{kExpiryWarnDays}) {
     params["days"] = std::to_string(kExpiryWarnDays);
     add(out, code, Severity::kWarn, "permit.feas.cert_expiring_soon", params);
   } else {

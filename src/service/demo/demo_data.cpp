@@ -1,3 +1,4 @@
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -344,24 +345,87 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
     return seeded.error();
   }
 
+  // Field accounts see their whole plant (they plan work in any of its areas); their person
+  // record belongs to the maintenance workshop.
+  auto personOrg = [](const std::string& org) {
+    return org == "P1" || org == "P2" ? org + "-MNT" : org;
+  };
+  // One account per role. Field accounts are linked to a person record with valid
+  // certificates for their trade, so planning and "my tasks" work for them out of the box.
   struct Account {
     const char* username;
     const char* name;
     std::vector<std::string> roles;
     const char* org;
+    std::vector<std::string> certs;  // Non-empty: create and link a person with these.
   };
   const std::vector<Account> accounts = {
-      {"admin", "系统管理员", {"admin"}, "HACHEM"},
-      {"safety", "安全员·周敏", {"safety_officer"}, "HACHEM"},
-      {"auditor", "审计员·林静", {"auditor"}, "HACHEM"},
-      {"leader", "主管领导·王建国", {"approver_leader"}, "HACHEM"},
-      {"p1admin", "一厂管理员", {"admin"}, "P1"},
-      {"p2admin", "二厂管理员", {"admin"}, "P2"},
-      {"p1leader", "一厂作业负责人", {"work_leader", "approver_unit"}, "P1-MNT"},
-      {"p1guard", "一厂监护人", {"guardian"}, "P1-MNT"},
-      {"p1worker", "一厂作业人", {"worker"}, "P1-MNT"},
-      {"p2worker", "二厂作业人", {"worker"}, "P2-MNT"},
+      {"admin", "系统管理员", {"admin"}, "HACHEM", {}},
+      {"safety", "安全员·周敏", {"safety_officer"}, "HACHEM", {"gas_tester"}},
+      {"auditor", "审计员·林静", {"auditor"}, "HACHEM", {}},
+      {"leader", "主管领导·王建国", {"approver_leader"}, "HACHEM", {}},
+      {"hse", "安全环保部·审批人 李强", {"approver_safety", "safety_officer"}, "HACHEM", {}},
+      {"dept", "生产技术部·审批人 陈刚", {"approver_dept"}, "HACHEM", {}},
+      {"p1admin", "一厂管理员", {"admin"}, "P1", {}},
+      {"p2admin", "二厂管理员", {"admin"}, "P2", {}},
+      {"p1unit", "一厂基层单位审批人 赵磊", {"approver_unit"}, "P1", {}},
+      {"p1leader",
+       "一厂作业负责人 张伟",
+       {"work_leader", "approver_unit"},
+       "P1",
+       {"welding_fusion", "guardian_training"}},
+      {"p1guard", "一厂监护人 刘洋", {"guardian"}, "P1", {"guardian_training", "gas_tester"}},
+      {"p1worker",
+       "一厂作业人 孙涛",
+       {"worker"},
+       "P1",
+       {"welding_fusion", "height_maintenance", "electrician_lv"}},
+      {"p2worker", "二厂作业人 周杰", {"worker"}, "P2", {"welding_fusion", "electrician_lv"}},
   };
+  std::map<std::string, std::int64_t> person_of;
+  auto linked = base.systemBatch([&](SystemBatch& b) -> Status {
+    int n = 0;
+    for (const auto& a : accounts) {
+      if (a.certs.empty()) {
+        continue;
+      }
+      ++n;
+      const std::string name = a.name;
+      const std::string short_name =
+          name.substr(name.rfind(' ') == std::string::npos ? 0 : name.rfind(' ') + 1);
+      char no[16];
+      std::snprintf(no, sizeof no, "E9%03d", n);
+      AG_ASSIGN_OR_RETURN(Record person,
+                          b.insert("people", rec({{"name", short_name},
+                                                  {"employee_no", std::string(no)},
+                                                  {"kind", std::string("employee")},
+                                                  {"org_id", org_ids.at(personOrg(a.org))},
+                                                  {"roles", a.roles},
+                                                  {"position", std::string(a.name)},
+                                                  {"active", true}})));
+      person_of[a.username] = person.id;
+      int k = 0;
+      for (const auto& type : a.certs) {
+        ++k;
+        AG_ASSIGN_OR_RETURN(
+            Record cert,
+            b.insert("certificates",
+                     rec({{"person_id", person.id},
+                          {"cert_type", type},
+                          {"number", "DEMO-" + std::string(a.username) + "-" + std::to_string(k)},
+                          {"issuer", std::string("浙江省应急管理厅")},
+                          {"issued_on", isoDate(now, tz, -400)},
+                          {"expires_on", isoDate(now, tz, 1500)}})));
+        (void)cert;
+        ++cert_count;
+      }
+      ++people_count;
+    }
+    return okStatus();
+  });
+  if (!linked) {
+    return linked.error();
+  }
   for (const auto& a : accounts) {
     NewUser u;
     u.username = a.username;
@@ -369,6 +433,9 @@ Result<std::string> seedDemo(BaseDataService& base, AuthService& auth, const Clo
     u.password = password;
     u.roles = a.roles;
     u.org_id = org_ids.at(a.org);
+    if (auto it = person_of.find(a.username); it != person_of.end()) {
+      u.person_id = it->second;
+    }
     auto created = auth.createUserAsSystem(u, std::string(a.username) == "admin"
                                                   ? crypto::HashCost::kInteractive
                                                   : crypto::HashCost::kMinimum);

@@ -1,4 +1,4 @@
-// The PermitRepository port (anguan/domain/store/permit_store.hpp) over a SqlConnection.
+// The PermitRepository port (anguan/domain/store/permit_store.hpp) over SQL.
 #pragma once
 
 #include "anguan/domain/store/permit_store.hpp"
@@ -10,9 +10,26 @@ namespace anguan::store {
 class SqlPermitRepository final : public PermitRepository {
  public:
   explicit SqlPermitRepository(SqlConnection& conn) : conn_(conn) {}
+  [[nodiscard]] Result<std::vector<WorkTypeRow>> listWorkTypes() override;
+  [[nodiscard]] Status saveWorkType(const WorkTypeRow& row) override;
+  [[nodiscard]] Result<std::int64_t> insert(const PermitRow& row) override;
+  [[nodiscard]] Status setNumber(std::int64_t id, const std::string& number) override;
+  [[nodiscard]] Result<PermitRow> get(std::int64_t id) override;
+  [[nodiscard]] Result<PermitRow> getByToken(const std::string& token) override;
+  [[nodiscard]] Result<std::int64_t> update(const PermitRow& row) override;
+  [[nodiscard]] Result<std::vector<PermitRow>> list(const PermitQuery& query,
+                                                    std::int64_t* total) override;
+  [[nodiscard]] Result<std::int64_t> countNumbersWithPrefix(const std::string& prefix) override;
+  [[nodiscard]] Result<std::int64_t> appendEvent(const PermitEventRow& event) override;
+  [[nodiscard]] Result<std::vector<PermitEventRow>> events(std::int64_t permit_id) override;
+  [[nodiscard]] Status insertFile(const PermitFileRow& file) override;
+  [[nodiscard]] Result<PermitFileRow> getFile(const std::string& id) override;
+  [[nodiscard]] Result<std::vector<PermitFileRow>> listFiles(std::int64_t permit_id) override;
 
  private:
-  [[maybe_unused]] SqlConnection& conn_;
+  [[nodiscard]] Result<std::vector<PermitRow>> select(const std::string& tail,
+                                                      const ParamList& params, bool with_doc);
+  SqlConnection& conn_;
 };
 
 }  // namespace anguan::store

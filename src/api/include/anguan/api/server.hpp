@@ -20,6 +20,7 @@
 #include "anguan/service/hazard_service.hpp"
 #include "anguan/service/jobs.hpp"
 #include "anguan/service/notification_service.hpp"
+#include "anguan/service/permit_service.hpp"
 
 namespace anguan::api {
 
@@ -44,6 +45,7 @@ struct Services {
   service::NotificationService& notifications;
   service::JobRegistry& jobs;
   const Clock& clock;
+  service::PermitService& permits;
   service::HazardService& hazards;
 };
 

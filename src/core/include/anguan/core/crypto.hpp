@@ -4,6 +4,7 @@
 // from each function too, and is idempotent).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,11 @@ bool verifyPassword(std::string_view encoded_hash, std::string_view password);
 
 // 32 random bytes, URL-safe base64 without padding (43 chars).
 std::string randomToken();
+
+// Standard base64 with padding (RFC 4648 §4).
+std::string base64Encode(std::string_view bytes);
+// Decodes standard base64 (padding optional, no whitespace); nullopt when malformed.
+std::optional<std::string> base64Decode(std::string_view text);
 
 // Lower-case hex SHA-256 of `data`.
 std::string sha256Hex(std::string_view data);

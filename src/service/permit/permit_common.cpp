@@ -1,0 +1,311 @@
+#include <algorithm>
+
+#include "permit/permit_internal.hpp"
+#include "permit/work_type_json.hpp"
+
+namespace anguan::service::permit_detail {
+
+bool hasRole(const auth::Principal& p, std::string_view role) {
+  return std::find(p.roles.begin(), p.roles.end(), role) != p.roles.end();
+}
+
+bool hasAnyRole(const auth::Principal& p, std::initializer_list<std::string_view> roles) {
+  return std::any_of(roles.begin(), roles.end(), [&](std::string_view r) { return hasRole(p, r); });
+}
+
+Error forbidden() {
+  return Error::permissionDenied("auth.forbidden", "your role does not allow this");
+}
+
+Error invalid(const std::string& field, const std::string& reason) {
+  return Error::invalidArgument("validation.failed", "some fields are not valid")
+      .with(field, reason);
+}
+
+bool chinese(const auth::Principal& p) { return p.language != "en"; }
+
+json::object reasonJson(const permit::Reason& r) {
+  json::object params;
+  for (const auto& [k, v] : r.params) {
+    params[k] = v;
+  }
+  return json::object{{"key", r.key}, {"params", std::move(params)}};
+}
+
+permit::Reason reasonFrom(const json::value& v) {
+  permit::Reason r;
+  if (!v.is_object()) {
+    return r;
+  }
+  const auto& o = v.as_object();
+  r.key = stringIn(o, "key");
+  if (const auto* params = objectIn(o, "params")) {
+    for (const auto& kv : *params) {
+      if (kv.value().is_string()) {
+        r.params[std::string(kv.key())] = std::string(kv.value().as_string());
+      }
+    }
+  }
+  return r;
+}
+
+std::string reasonText(const json::value& v, bool zh) {
+  return permit::renderReason(reasonFrom(v), zh);
+}
+
+json::object& objectAt(json::object& doc, const char* key) {
+  auto& v = doc[key];
+  if (!v.is_object()) {
+    v = json::object();
+  }
+  return v.as_object();
+}
+
+json::array& arrayAt(json::object& doc, const char* key) {
+  auto& v = doc[key];
+  if (!v.is_array()) {
+    v = json::array();
+  }
+  return v.as_array();
+}
+
+const json::object* objectIn(const json::object& doc, const char* key) {
+  const auto* v = doc.if_contains(key);
+  return v != nullptr && v->is_object() ? &v->as_object() : nullptr;
+}
+
+const json::array* arrayIn(const json::object& doc, const char* key) {
+  const auto* v = doc.if_contains(key);
+  return v != nullptr && v->is_array() ? &v->as_array() : nullptr;
+}
+
+std::string stringIn(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::int64_t intIn(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_int64() ? v->as_int64() : 0;
+}
+
+double numberIn(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr) {
+    return 0;
+  }
+  if (v->is_double()) {
+    return v->as_double();
+  }
+  if (v->is_int64()) {
+    return static_cast<double>(v->as_int64());
+  }
+  return 0;
+}
+
+bool boolIn(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_bool() && v->as_bool();
+}
+
+std::optional<Instant> instantIn(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || !v->is_int64()) {
+    return std::nullopt;
+  }
+  return fromMillis(v->as_int64());
+}
+
+std::vector<permit::Step> stepsFrom(const json::object& doc) {
+  std::vector<permit::Step> out;
+  const auto* steps = arrayIn(doc, "steps");
+  if (steps == nullptr) {
+    return out;
+  }
+  for (const auto& v : *steps) {
+    if (!v.is_object()) {
+      continue;
+    }
+    const auto& o = v.as_object();
+    permit::Step s;
+    s.seq = static_cast<int>(intIn(o, "seq"));
+    s.group = static_cast<int>(intIn(o, "group"));
+    s.code = stringIn(o, "code");
+    s.role = stringIn(o, "role");
+    const std::string kind = stringIn(o, "kind");
+    s.kind = kind == "countersign"   ? permit::StepKind::kCountersign
+             : kind == "coordinator" ? permit::StepKind::kCoordinator
+                                     : permit::StepKind::kSequential;
+    s.sla_minutes = static_cast<int>(intIn(o, "sla_minutes"));
+    s.state = permit::parseStepState(stringIn(o, "state")).value_or(permit::StepState::kPending);
+    s.opened_at = instantIn(o, "opened_at");
+    s.decided_at = instantIn(o, "decided_at");
+    s.decided_by = intIn(o, "decided_by");
+    s.escalation_level = static_cast<int>(intIn(o, "escalation_level"));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void writeSteps(json::object& doc, const std::vector<permit::Step>& steps) {
+  auto& arr = arrayAt(doc, "steps");
+  arr.resize(steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (!arr[i].is_object()) {
+      arr[i] = json::object();
+    }
+    auto& o = arr[i].as_object();
+    const auto& s = steps[i];
+    o["seq"] = s.seq;
+    o["group"] = s.group;
+    o["code"] = s.code;
+    o["role"] = s.role;
+    o["kind"] = permit::toString(s.kind);
+    o["sla_minutes"] = s.sla_minutes;
+    o["state"] = permit::toString(s.state);
+    o["opened_at"] = s.opened_at ? json::value(toMillis(*s.opened_at)) : json::value(nullptr);
+    o["decided_at"] = s.decided_at ? json::value(toMillis(*s.decided_at)) : json::value(nullptr);
+    o["decided_by"] = s.decided_by;
+    o["escalation_level"] = s.escalation_level;
+  }
+}
+
+std::string waitingRoles(const std::vector<permit::Step>& steps) {
+  std::vector<std::string> roles;
+  for (auto i : permit::openSteps(steps)) {
+    roles.push_back(steps[i].role);
+  }
+  if (roles.empty()) {
+    return "";
+  }
+  std::string out = ",";
+  for (const auto& r : roles) {
+    out += r + ",";
+  }
+  return out;
+}
+
+std::optional<Instant> lastPassingGasTest(const json::object& doc) {
+  std::optional<Instant> best;
+  if (const auto* tests = arrayIn(doc, "gas_tests")) {
+    for (const auto& v : *tests) {
+      if (!v.is_object() || !boolIn(v.as_object(), "pass")) {
+        continue;
+      }
+      auto at = instantIn(v.as_object(), "sampled_at");
+      if (at && (!best || *at > *best)) {
+        best = at;
+      }
+    }
+  }
+  return best;
+}
+
+permit::State MutationCtx::state() const {
+  return permit::parseState(row.state).value_or(permit::State::kDraft);
+}
+
+void MutationCtx::event(const std::string& kind, json::object data) {
+  store::PermitEventRow e;
+  e.permit_id = row.id;
+  e.at = now;
+  e.actor_id = actor.id;
+  e.actor_name = actor.name;
+  e.kind = kind;
+  e.from_state = row.state;
+  e.to_state = row.state;
+  e.data = json::serialize(data);
+  events.push_back(std::move(e));
+}
+
+Status MutationCtx::apply(permit::Action action, const std::string& kind, json::object data) {
+  AG_ASSIGN_OR_RETURN(permit::State next, permit::transition(state(), action));
+  const std::string from = row.state;
+  row.state = permit::toString(next);
+  event(kind, std::move(data));
+  events.back().from_state = from;
+  if (audit_action.empty()) {
+    audit_action = "permit." + kind;
+  }
+  return {};
+}
+
+void MutationCtx::notify(const std::string& kind, const std::string& zh, const std::string& en,
+                         std::vector<std::string> roles, bool crew) {
+  PendingNotice n;
+  n.draft.kind = "permit." + kind;
+  n.draft.entity = kEntity;
+  n.draft.entity_id = row.id;
+  n.draft.title_zh = row.number + " " + zh;
+  n.draft.title_en = row.number + " " + en;
+  n.draft.body_zh = row.title;
+  n.draft.body_en = row.title;
+  n.draft.org_path = row.org_path;
+  if (crew) {
+    n.draft.person_ids = {row.leader_id, row.guardian_id};
+  }
+  n.roles = std::move(roles);
+  notices.push_back(std::move(n));
+}
+
+json::object summaryJson(const store::PermitRow& row, const json::object& doc, bool zh, int tz) {
+  json::object o;
+  o["id"] = row.id;
+  o["number"] = row.number;
+  o["type"] = row.type_code;
+  const auto* type = objectIn(doc, "work_type");
+  std::string type_label = row.type_code;
+  std::string level_label = row.level;
+  if (type != nullptr) {
+    type_label = stringIn(*type, zh ? "zh" : "en");
+    if (const auto* levels = arrayIn(*type, "levels")) {
+      for (const auto& l : *levels) {
+        if (l.is_object() && stringIn(l.as_object(), "code") == row.level) {
+          level_label = stringIn(l.as_object(), zh ? "zh" : "en");
+        }
+      }
+    }
+  }
+  o["type_label"] = type_label;
+  o["level"] = row.level;
+  o["level_label"] = row.level == "none" ? "" : level_label;
+  o["state"] = row.state;
+  o["title"] = row.title;
+  o["area_id"] = row.area_id;
+  const auto* names = objectIn(doc, "names");
+  o["area_name"] = names != nullptr ? stringIn(*names, "area") : "";
+  o["leader_name"] = names != nullptr ? stringIn(*names, "leader") : "";
+  o["guardian_name"] = names != nullptr ? stringIn(*names, "guardian") : "";
+  o["from"] = formatRfc3339(row.window_from, tz);
+  o["to"] = formatRfc3339(row.window_to, tz);
+  json::array waiting;
+  for (const auto& role : decodeRoles(row.waiting_roles)) {
+    waiting.emplace_back(permit_json::roleLabel(role, zh));
+  }
+  o["waiting_for"] = std::move(waiting);
+  o["waiting_roles"] = json::value_from(decodeRoles(row.waiting_roles));
+  o["version"] = row.version;
+  o["updated_at"] = formatRfc3339(row.updated_at, tz);
+  return o;
+}
+
+std::vector<std::string> decodeRoles(const std::string& list) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : list) {
+    if (c == ',') {
+      if (!cur.empty()) {
+        out.push_back(cur);
+      }
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) {
+    out.push_back(cur);
+  }
+  return out;
+}
+
+}  // namespace anguan::service::permit_detail

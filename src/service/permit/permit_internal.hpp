@@ -1,0 +1,93 @@
+// Shared internals of PermitService (service/permit/*.cpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "anguan/domain/permit/approval.hpp"
+#include "anguan/domain/permit/feasibility.hpp"
+#include "anguan/domain/permit/grading.hpp"
+#include "anguan/domain/permit/state_machine.hpp"
+#include "anguan/domain/permit/work_type.hpp"
+#include "anguan/service/audit_service.hpp"
+#include "anguan/service/notification_service.hpp"
+#include "anguan/service/permit_service.hpp"
+
+namespace anguan::service::permit_detail {
+
+namespace json = boost::json;
+
+inline constexpr const char* kEntity = "permits";
+
+template <class T>
+Status statusOf(const Result<T>& r) {
+  if (r) {
+    return {};
+  }
+  return r.error();
+}
+
+bool hasRole(const auth::Principal& p, std::string_view role);
+bool hasAnyRole(const auth::Principal& p, std::initializer_list<std::string_view> roles);
+Error forbidden();
+Error invalid(const std::string& field, const std::string& reason);
+bool chinese(const auth::Principal& p);
+
+json::object reasonJson(const permit::Reason& r);
+permit::Reason reasonFrom(const json::value& v);
+std::string reasonText(const json::value& v, bool zh);
+
+// Doc accessors (missing keys read as empty).
+json::object& objectAt(json::object& doc, const char* key);
+json::array& arrayAt(json::object& doc, const char* key);
+const json::object* objectIn(const json::object& doc, const char* key);
+const json::array* arrayIn(const json::object& doc, const char* key);
+std::string stringIn(const json::object& o, const char* key);
+std::int64_t intIn(const json::object& o, const char* key);
+double numberIn(const json::object& o, const char* key);
+bool boolIn(const json::object& o, const char* key);
+std::optional<Instant> instantIn(const json::object& o, const char* key);  // ms int
+
+// Steps <-> doc (extras such as comment, signer and location stay in the JSON).
+std::vector<permit::Step> stepsFrom(const json::object& doc);
+void writeSteps(json::object& doc, const std::vector<permit::Step>& steps);
+std::string waitingRoles(const std::vector<permit::Step>& steps);
+// ",a,b," → {a, b}
+std::vector<std::string> decodeRoles(const std::string& list);
+
+// The last passing gas test's sampling time.
+std::optional<Instant> lastPassingGasTest(const json::object& doc);
+
+struct PendingNotice {
+  NotificationDraft draft;
+  std::vector<std::string> roles;  // Resolved to role holders who can see the permit.
+};
+
+// One loaded permit inside a write transaction.
+struct MutationCtx {
+  store::Transaction& tx;
+  const auth::Principal* caller;  // nullptr = system
+  Actor actor;
+  Instant now;
+  store::PermitRow row;
+  json::object doc;
+  permit::WorkTypeDef type;  // The rules the permit was issued under (doc.work_type).
+  std::string audit_action;
+  std::vector<store::PermitEventRow> events;
+  std::vector<PendingNotice> notices;
+
+  permit::State state() const;
+  // Applies a state-machine action; records an event with `kind` and `data`.
+  Status apply(permit::Action action, const std::string& kind, json::object data = {});
+  void event(const std::string& kind, json::object data = {});
+  // Notifies the permit's leader and guardian (people) and the given roles.
+  void notify(const std::string& kind, const std::string& zh, const std::string& en,
+              std::vector<std::string> roles = {}, bool crew = true);
+};
+
+json::object summaryJson(const store::PermitRow& row, const json::object& doc, bool zh, int tz);
+
+}  // namespace anguan::service::permit_detail

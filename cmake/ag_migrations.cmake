@@ -4,6 +4,8 @@
 function(ag_embed_migrations var dialect dir)
   file(GLOB files CONFIGURE_DEPENDS ${dir}/*.sql)
   list(SORT files)
+  # Editing a migration's text re-runs the configure step that embeds it.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${files})
   set(out ${CMAKE_CURRENT_BINARY_DIR}/generated/${dialect}_migrations.cpp)
   set(body "")
   foreach(f ${files})

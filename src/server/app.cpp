@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "anguan/report/permit_printer.hpp"
 #include "anguan/report/spreadsheet_codec.hpp"
 #include "anguan/service/demo.hpp"
+#include "anguan/service/permit_demo.hpp"
 #include "anguan/store/postgres/pg_store.hpp"
 #include "anguan/store/sqlite/sqlite_store.hpp"
 
@@ -48,6 +50,7 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
   app->clock = clock;
   AG_ASSIGN_OR_RETURN(app->store, openStore(config));
   app->codec = report::makeSpreadsheetCodec();
+  app->printer = report::makePermitPrinter();
   app->events = events ? std::move(events) : std::make_unique<service::NullEventPublisher>();
   app->auth = std::make_unique<service::AuthService>(*app->store, *app->clock, app->settings);
   app->base = std::make_unique<service::BaseDataService>(*app->store, *app->clock, app->settings,
@@ -72,8 +75,9 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
 }
 
 api::Services apiServices(App& app) {
-  return api::Services{*app.auth,          *app.base, *app.audit, *app.store,  app.settings,
-                       *app.notifications, app.jobs,  *app.clock, *app.permits, *app.hazards};
+  return api::Services{*app.auth,    *app.base,          *app.audit,  *app.store,
+                       app.settings, *app.notifications, app.jobs,    *app.clock,
+                       *app.permits, *app.printer,       *app.hazards};
 }
 
 Scheduler::Scheduler(App& app, std::chrono::milliseconds interval) {
@@ -102,7 +106,13 @@ Scheduler::~Scheduler() {
 }
 
 Result<std::string> seedDemo(App& app, const std::string& password) {
-  return service::seedDemo(*app.base, *app.auth, *app.clock, app.settings, password);
+  AG_ASSIGN_OR_RETURN(std::string summary,
+                      service::seedDemo(*app.base, *app.auth, *app.clock, app.settings, password));
+  AG_ASSIGN_OR_RETURN(std::string permits,
+                      service::seedPermitDemo(*app.store, *app.clock, app.settings));
+  AG_ASSIGN_OR_RETURN(std::string hazards,
+                      service::seedHazardDemo(*app.store, *app.clock, app.settings));
+  return summary + permits + hazards;
 }
 
 }  // namespace anguan::server

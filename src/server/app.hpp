@@ -18,6 +18,7 @@
 #include "anguan/service/hazard_service.hpp"
 #include "anguan/service/jobs.hpp"
 #include "anguan/service/notification_service.hpp"
+#include "anguan/service/permit_printer.hpp"
 #include "anguan/service/permit_service.hpp"
 #include "anguan/service/spreadsheet.hpp"
 
@@ -32,6 +33,7 @@ struct App {
   const Clock* clock = nullptr;  // owned_clock, or the one passed to makeApp (tests).
   store::StorePtr store;
   service::SpreadsheetCodecPtr codec;
+  service::PermitPrinterPtr printer;
   std::unique_ptr<service::EventPublisher> events;
   std::unique_ptr<service::AuthService> auth;
   std::unique_ptr<service::BaseDataService> base;

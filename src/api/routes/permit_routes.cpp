@@ -67,6 +67,15 @@ Result<json::object> readLocation(const json::object& body) {
   return out;
 }
 
+// Absolute address of a public path, from the request's Host (the QR code is scanned by phones).
+std::string statusUrl(const Context& ctx, std::string_view path) {
+  std::string host(ctx.request[http::field::host]);
+  if (host.empty() || host.size() > 200 || host.find_first_of(" /\\\"<>") != std::string::npos) {
+    host = "localhost";
+  }
+  return "http://" + host + std::string(path);
+}
+
 Reply objectReply(Result<json::object> r, Context& ctx, http::status status = http::status::ok) {
   if (!r) {
     return errorReply(r.error(), ctx.language);
@@ -229,6 +238,41 @@ void addPermitRoutes(Router& router, Services& s) {
                 r.headers.emplace_back("Cache-Control", "private, max-age=3600");
                 r.headers.emplace_back("X-Content-Type-Options", "nosniff");
                 return r;
+              }});
+  router.add({http::verb::get, "/api/v1/permits/{id}/pdf", Access::kSignedIn, true, false,
+              "The printable permit (GB 30871 Appendix A layout) as PDF", "permits",
+              [&s](Context& ctx) -> Reply {
+                AG_REPLY_IF_ERROR(std::int64_t id, idParam(ctx, "id"), ctx);
+                AG_REPLY_IF_ERROR(json::object d, s.permits.get(ctx.caller(), id), ctx);
+                AG_REPLY_IF_ERROR(
+                    std::string pdf,
+                    s.printer.pdf(d, ctx.language, statusUrl(ctx, d["public_url"].as_string())),
+                    ctx);
+                Reply r;
+                r.body = std::move(pdf);
+                r.content_type = "application/pdf";
+                r.headers.emplace_back("Content-Disposition", "inline; filename=\"permit-" +
+                                                                  std::to_string(id) + ".pdf\"");
+                return r;
+              }});
+  router.add({http::verb::get, "/api/v1/permits/{id}/qr.svg", Access::kSignedIn, false, false,
+              "QR code of the permit's public status page", "permits", [&s](Context& ctx) -> Reply {
+                AG_REPLY_IF_ERROR(std::int64_t id, idParam(ctx, "id"), ctx);
+                AG_REPLY_IF_ERROR(json::object d, s.permits.get(ctx.caller(), id), ctx);
+                AG_REPLY_IF_ERROR(std::string svg,
+                                  s.printer.qrSvg(statusUrl(ctx, d["public_url"].as_string())),
+                                  ctx);
+                Reply r;
+                r.body = std::move(svg);
+                r.content_type = "image/svg+xml";
+                return r;
+              }});
+  router.add({http::verb::post, "/api/v1/permits/{id}/files", Access::kSignedIn, true, true,
+              "Attach a photo or PDF (raw body; ?name=)", "permits", [&p](Context& ctx) -> Reply {
+                AG_REPLY_IF_ERROR(std::int64_t id, idParam(ctx, "id"), ctx);
+                return objectReply(
+                    p.addFile(ctx.caller(), id, ctx.queryValue("name"), ctx.request.body()), ctx,
+                    http::status::created);
               }});
   router.add({http::verb::post, "/api/v1/areas/{id}/suspend-all", Access::kSignedIn, true, false,
               "Emergency: suspend all active work in an area (password re-entry)", "permits",

@@ -571,3 +571,61 @@ Result<json::object> PermitService::close(const auth::Principal& caller, std::in
 }
 
 }  // namespace anguan::service
+
+namespace anguan::service {
+
+Result<json::object> PermitService::addFile(const auth::Principal& caller, std::int64_t id,
+                                            const std::string& name, const std::string& bytes) {
+  if (!hasAnyRole(caller,
+                  {"work_leader", "guardian", "safety_officer", "approver_unit", "admin"})) {
+    return forbidden();
+  }
+  std::string type;
+  if (bytes.rfind("\x89PNG\r\n\x1a\n", 0) == 0) {
+    type = "image/png";
+  } else if (bytes.size() > 3 && static_cast<unsigned char>(bytes[0]) == 0xFF &&
+             static_cast<unsigned char>(bytes[1]) == 0xD8 &&
+             static_cast<unsigned char>(bytes[2]) == 0xFF) {
+    type = "image/jpeg";
+  } else if (bytes.rfind("%PDF-", 0) == 0) {
+    type = "application/pdf";
+  } else if (bytes.size() > 12 && bytes.compare(0, 4, "RIFF") == 0 &&
+             bytes.compare(8, 4, "WEBP") == 0) {
+    type = "image/webp";
+  } else {
+    return Error::invalidArgument("permit.file_type", "Only PNG, JPEG, WebP photos and PDF files");
+  }
+  if (bytes.size() > 10u * 1024 * 1024) {
+    return Error::invalidArgument("permit.file_too_large", "The file is over 10 MiB");
+  }
+  std::string clean;
+  for (char c : name.substr(0, 120)) {
+    if (c != '/' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
+      clean += c;
+    }
+  }
+  store::PermitFileRow f;
+  f.id = crypto::sha256Hex(crypto::randomToken()).substr(0, 32);
+  f.name = clean.empty() ? "attachment" : clean;
+  f.content_type = type;
+  f.data = bytes;
+  f.size = static_cast<std::int64_t>(bytes.size());
+  f.created_by = caller.user_id.value;
+  auto r = mutate(&caller, id, [&](MutationCtx& c) -> Status {
+    if (permit::isTerminal(c.state())) {
+      return Error::conflict("permit.not_editable", "The permit is closed");
+    }
+    f.permit_id = c.row.id;
+    f.created_at = c.now;
+    AG_RETURN_IF_ERROR(c.tx.permits().insertFile(f));
+    c.event("attachment", json::object{{"name", f.name}, {"content_type", type}});
+    c.audit_action = "permit.attachment";
+    return {};
+  });
+  if (!r) {
+    return r.error();
+  }
+  return json::object{{"id", f.id}, {"name", f.name}, {"content_type", type}, {"size", f.size}};
+}
+
+}  // namespace anguan::service

@@ -2,6 +2,7 @@
 // the daily board, files; and the deadline job.
 #include <algorithm>
 
+#include "anguan/domain/base/schema.hpp"
 #include "anguan/domain/permit/start_gate.hpp"
 #include "anguan/service/permit_service.hpp"
 
@@ -51,6 +52,7 @@ std::string eventText(const store::PermitEventRow& e, bool zh) {
       {"escalated", {"审批超时升级", "Approval escalated"}},
       {"reminded", {"审批提醒", "Approval reminder"}},
       {"expiry_warning", {"即将到期提醒", "About to expire"}},
+      {"attachment", {"上传附件", "Attachment added"}},
       {"retest_due", {"复测提醒", "Re-test due"}}};
   auto it = kNames.find(e.kind);
   std::string text = it == kNames.end() ? e.kind : (zh ? it->second.first : it->second.second);
@@ -371,6 +373,17 @@ Result<json::object> PermitService::get(const auth::Principal& caller, std::int6
           {"id", f.id}, {"name", f.name}, {"content_type", f.content_type}, {"size", f.size}});
     }
     out["files"] = std::move(fa);
+    // The enterprise: the root org unit of the permit's path ("/1/...").
+    const auto second = row.org_path.find('/', 1);
+    if (second != std::string::npos) {
+      try {
+        const auto root_id = std::stoll(row.org_path.substr(1, second - 1));
+        if (auto root = tx.records().get(*base::findSchema("org_units"), root_id)) {
+          out["enterprise"] = root->getText("name");
+        }
+      } catch (const std::exception&) {
+      }
+    }
     return {};
   }));
   return out;

@@ -2,7 +2,7 @@
 CREATE TABLE work_types (
   code TEXT PRIMARY KEY,
   rules_version BIGINT NOT NULL,
-  active BIGINT NOT NULL DEFAULT 1,
+  active BOOLEAN NOT NULL DEFAULT TRUE,
   doc TEXT NOT NULL,
   updated_at BIGINT NOT NULL,
   updated_by BIGINT NOT NULL DEFAULT 0

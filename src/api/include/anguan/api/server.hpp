@@ -20,6 +20,7 @@
 #include "anguan/service/hazard_service.hpp"
 #include "anguan/service/jobs.hpp"
 #include "anguan/service/notification_service.hpp"
+#include "anguan/service/permit_printer.hpp"
 #include "anguan/service/permit_service.hpp"
 
 namespace anguan::api {
@@ -46,6 +47,7 @@ struct Services {
   service::JobRegistry& jobs;
   const Clock& clock;
   service::PermitService& permits;
+  service::PermitPrinter& printer;
   service::HazardService& hazards;
 };
 

@@ -155,6 +155,10 @@ class PermitService {
                                                   const std::string& date);
   [[nodiscard]] Result<store::PermitFileRow> file(const auth::Principal& caller,
                                                   const std::string& file_id);
+  // Attachment (photo or PDF, checked by magic bytes, ≤ 10 MiB); returns {id, name, ...}.
+  [[nodiscard]] Result<boost::json::object> addFile(const auth::Principal& caller, std::int64_t id,
+                                                    const std::string& name,
+                                                    const std::string& bytes);
 
   // Time-driven: expiry (and alerts before it), approval SLA reminders and escalation,
   // re-test due. Idempotent. Returns how many permits it changed or notified.

@@ -1,0 +1,208 @@
+#include <gtest/gtest.h>
+
+#include "anguan/domain/store/permit_store.hpp"
+
+#include "contract/backend.hpp"
+#include "contract/helpers.hpp"
+
+namespace anguan::store::contract {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+const Instant kT0 = fromMillis(1'780'000'000'000);
+
+PermitRow sample(const std::string& token, const std::string& path, std::int64_t area) {
+  PermitRow p;
+  p.number = "tmp-" + token;
+  p.type_code = "hot_work";
+  p.level = "1";
+  p.state = "draft";
+  p.org_id = 2;
+  p.org_path = path;
+  p.area_id = area;
+  p.title = "管线焊接 welding";
+  p.window_from = kT0 + hours{1};
+  p.window_to = kT0 + hours{5};
+  p.leader_id = 11;
+  p.guardian_id = 12;
+  p.crew = ",11,12,13,";
+  p.public_token = token;
+  p.created_by = 3;
+  p.created_at = kT0;
+  p.updated_at = kT0;
+  p.doc = R"({"plan":{"title":"x"}})";
+  return p;
+}
+
+class PermitRepositoryContractTest : public StoreContractTest {
+ protected:
+  std::int64_t insert(const PermitRow& p) {
+    auto id =
+        inWrite<std::int64_t>(store(), [&](Transaction& tx) { return tx.permits().insert(p); });
+    EXPECT_TRUE(id) << (id ? "" : describe(id.error()));
+    return id ? *id : 0;
+  }
+  PermitRow get(std::int64_t id) {
+    return inRead<PermitRow>(store(), [&](Transaction& tx) { return tx.permits().get(id); })
+        .value();
+  }
+};
+
+TEST_P(PermitRepositoryContractTest, EveryColumnRoundTripsAndUpdatesAreOptimistic) {
+  PermitRow p = sample("tok-a-0000000000000000001", "/1/2/", 7);
+  p.waiting_roles = ",approver_unit,";
+  p.waiting_since = kT0 + minutes{5};
+  p.submitted_at = kT0 + minutes{4};
+  const auto id = insert(p);
+  ASSERT_GT(id, 0);
+  ASSERT_TRUE(write([&](Transaction& tx) { return tx.permits().setNumber(id, "DH-1"); }));
+  auto got = get(id);
+  EXPECT_EQ(got.number, "DH-1");
+  EXPECT_EQ(got.version, 1);
+  EXPECT_EQ(got.crew, ",11,12,13,");
+  EXPECT_EQ(got.waiting_since, kT0 + minutes{5});
+  EXPECT_EQ(got.submitted_at, kT0 + minutes{4});
+  EXPECT_FALSE(got.issued_at.has_value());
+  EXPECT_EQ(got.window_to, kT0 + hours{5});
+  EXPECT_EQ(got.doc, p.doc);
+
+  got.state = "issued";
+  got.issued_at = kT0 + hours{2};
+  got.waiting_roles.clear();
+  got.waiting_since.reset();
+  auto v =
+      inWrite<std::int64_t>(store(), [&](Transaction& tx) { return tx.permits().update(got); });
+  ASSERT_TRUE(v);
+  EXPECT_EQ(*v, 2);
+  auto again = get(id);
+  EXPECT_EQ(again.state, "issued");
+  EXPECT_EQ(again.issued_at, kT0 + hours{2});
+  EXPECT_FALSE(again.waiting_since.has_value());
+  // A second writer holding the old version loses and changes nothing.
+  got.state = "cancelled";
+  auto stale =
+      inWrite<std::int64_t>(store(), [&](Transaction& tx) { return tx.permits().update(got); });
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().key(), "permit.stale_version");
+  EXPECT_EQ(get(id).state, "issued");
+}
+
+TEST_P(PermitRepositoryContractTest, ListFiltersByStateWindowCrewRoleSearchAndScope) {
+  auto a = sample("tok-b-0000000000000000001", "/1/2/", 7);
+  a.state = "in_approval";
+  a.waiting_roles = ",approver_safety,";
+  auto b = sample("tok-b-0000000000000000002", "/1/3/", 8);
+  b.state = "active";
+  b.window_from = kT0 + hours{10};
+  b.window_to = kT0 + hours{12};
+  b.crew = ",21,";
+  b.title = "受限空间清罐";
+  const auto ida = insert(a);
+  const auto idb = insert(b);
+  auto list = [&](PermitQuery q) {
+    std::int64_t total = -1;
+    auto rows = inRead<std::vector<PermitRow>>(
+        store(), [&](Transaction& tx) { return tx.permits().list(q, &total); });
+    std::vector<std::int64_t> ids;
+    for (const auto& r : rows.value()) {
+      ids.push_back(r.id);
+    }
+    EXPECT_EQ(total, static_cast<std::int64_t>(ids.size()));
+    return ids;
+  };
+  PermitQuery q;
+  q.newest_first = false;
+  EXPECT_EQ(list(q), (std::vector<std::int64_t>{ida, idb}));
+  q.states = {"active"};
+  EXPECT_EQ(list(q), (std::vector<std::int64_t>{idb}));
+  q = {};
+  q.from = kT0 + hours{5};  // a ends exactly here: touching is not overlapping
+  q.to = kT0 + hours{11};
+  EXPECT_EQ(list(q), (std::vector<std::int64_t>{idb}));
+  q = {};
+  q.crew_person = 12;
+  EXPECT_EQ(list(q), (std::vector<std::int64_t>{ida}));
+  q = {};
+  q.waiting_role_any = ",approver_unit,approver_safety,";
+  EXPECT_EQ(list(q), (std::vector<std::int64_t>{ida}));
+  q = {};
+  q.search = "清罐";
+  EXPECT_EQ(list(q), (std::vector<std::int64_t>{idb}));
+  q = {};
+  q.scope_prefix = "/1/3/";
+  EXPECT_EQ(list(q), (std::vector<std::int64_t>{idb}));
+  q = {};
+  q.area_id = 7;
+  EXPECT_EQ(list(q), (std::vector<std::int64_t>{ida}));
+}
+
+TEST_P(PermitRepositoryContractTest, EventsFilesTokensAndWorkTypes) {
+  const auto id = insert(sample("tok-c-0000000000000000001", "/1/2/", 7));
+  PermitEventRow e;
+  e.permit_id = id;
+  e.at = kT0;
+  e.actor_id = 3;
+  e.actor_name = "张伟";
+  e.kind = "created";
+  e.to_state = "draft";
+  e.data = R"({"n":1})";
+  ASSERT_TRUE(write([&](Transaction& tx) {
+    return tx.permits().appendEvent(e).has_value() ? Status{} : Status{Error::internal("x", "x")};
+  }));
+  e.kind = "submitted";
+  ASSERT_TRUE(write([&](Transaction& tx) {
+    return tx.permits().appendEvent(e).has_value() ? Status{} : Status{Error::internal("x", "x")};
+  }));
+  auto events = inRead<std::vector<PermitEventRow>>(
+      store(), [&](Transaction& tx) { return tx.permits().events(id); });
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].kind, "created");
+  EXPECT_EQ((*events)[1].kind, "submitted");
+  EXPECT_EQ((*events)[0].actor_name, "张伟");
+
+  PermitFileRow f;
+  f.id = "0123456789abcdef0123456789abcdef";
+  f.permit_id = id;
+  f.name = "sig.png";
+  f.content_type = "image/png";
+  f.data = std::string("\x89PNG\r\n\x1a\n\0\0\xff", 11);
+  f.created_at = kT0;
+  ASSERT_TRUE(write([&](Transaction& tx) { return tx.permits().insertFile(f); }));
+  auto file =
+      inRead<PermitFileRow>(store(), [&](Transaction& tx) { return tx.permits().getFile(f.id); });
+  ASSERT_TRUE(file);
+  EXPECT_EQ(file->data, f.data);  // binary-safe, NUL bytes included
+  EXPECT_EQ(file->size, 11);
+  auto missing =
+      inRead<PermitFileRow>(store(), [&](Transaction& tx) { return tx.permits().getFile("nope"); });
+  EXPECT_EQ(missing.error().key(), "permit.file_not_found");
+
+  auto by_token = inRead<PermitRow>(store(), [&](Transaction& tx) {
+    return tx.permits().getByToken("tok-c-0000000000000000001");
+  });
+  ASSERT_TRUE(by_token);
+  EXPECT_EQ(by_token->id, id);
+  // Duplicate public token (unique) is a conflict, not a crash.
+  auto dup = inWrite<std::int64_t>(store(), [&](Transaction& tx) {
+    return tx.permits().insert(sample("tok-c-0000000000000000001", "/1/2/", 7));
+  });
+  EXPECT_FALSE(dup);
+
+  WorkTypeRow w{"hot_work", 1, true, R"({"code":"hot_work"})", kT0, 0};
+  ASSERT_TRUE(write([&](Transaction& tx) { return tx.permits().saveWorkType(w); }));
+  w.rules_version = 2;
+  w.doc = R"({"code":"hot_work","v":2})";
+  ASSERT_TRUE(write([&](Transaction& tx) { return tx.permits().saveWorkType(w); }));
+  auto types = inRead<std::vector<WorkTypeRow>>(
+      store(), [&](Transaction& tx) { return tx.permits().listWorkTypes(); });
+  ASSERT_EQ(types->size(), 1u);
+  EXPECT_EQ(types->front().rules_version, 2);
+  EXPECT_EQ(types->front().doc, w.doc);
+}
+
+AG_INSTANTIATE_FOR_BACKENDS(PermitRepositoryContractTest);
+
+}  // namespace
+}  // namespace anguan::store::contract

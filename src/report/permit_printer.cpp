@@ -1,5 +1,8 @@
 #include "anguan/report/permit_printer.hpp"
 
+#include <cstdio>
+#include <map>
+
 #include "anguan/report/qr.hpp"
 
 namespace anguan::report {
@@ -15,7 +18,47 @@ std::string str(const json::object& o, const char* key) {
   if (v->is_string()) {
     return std::string(v->as_string());
   }
+  if (v->is_double()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v->as_double());
+    return buf;
+  }
   return json::serialize(*v);
+}
+
+std::string gasName(const std::string& gas, bool zh) {
+  static const std::map<std::string, std::pair<const char*, const char*>> kNames = {
+      {"flammable", {"可燃气体", "Flammable gas"}},
+      {"o2", {"氧气", "O₂"}},
+      {"h2s", {"硫化氢", "H₂S"}},
+      {"co", {"一氧化碳", "CO"}},
+      {"nh3", {"氨", "NH₃"}},
+      {"cl2", {"氯气", "Cl₂"}},
+      {"so2", {"二氧化硫", "SO₂"}},
+      {"no2", {"二氧化氮", "NO₂"}},
+      {"hcn", {"氰化氢", "HCN"}},
+      {"phosgene", {"光气", "Phosgene"}},
+      {"benzene", {"苯", "Benzene"}}};
+  auto it = kNames.find(gas);
+  return it == kNames.end() ? gas : (zh ? it->second.first : it->second.second);
+}
+
+std::string stateName(const std::string& state, bool zh) {
+  static const std::map<std::string, std::pair<const char*, const char*>> kNames = {
+      {"draft", {"草稿", "Draft"}},
+      {"submitted", {"已提交", "Submitted"}},
+      {"in_approval", {"审批中", "In approval"}},
+      {"issued", {"已签发", "Issued"}},
+      {"active", {"作业中", "Active"}},
+      {"suspended", {"已暂停", "Suspended"}},
+      {"completed", {"已完工", "Completed"}},
+      {"closed", {"已关闭", "Closed"}},
+      {"rejected", {"已驳回", "Rejected"}},
+      {"returned", {"已退回", "Returned"}},
+      {"cancelled", {"已取消", "Cancelled"}},
+      {"expired", {"已过期", "Expired"}}};
+  auto it = kNames.find(state);
+  return it == kNames.end() ? state : (zh ? it->second.first : it->second.second);
 }
 
 // "2026-11-28T22:10:00+08:00" → "2026-11-28 22:10".
@@ -127,7 +170,7 @@ PermitDocument permitDocumentFrom(const json::object& d, const std::string& lang
     GasAnalysisRow row;
     row.time = shortTime(str(go, "sampled_at"));
     row.point = str(go, "point");
-    row.gas = str(go, "gas");
+    row.gas = gasName(str(go, "gas"), zh);
     row.value = str(go, "value");
     row.unit = str(go, "unit");
     row.analyst = str(go, "tester_name");
@@ -177,7 +220,7 @@ PermitDocument permitDocumentFrom(const json::object& d, const std::string& lang
   const auto& acc = obj(d, "acceptance");
   doc.signatures.push_back({zh ? "完工验收" : "Completion acceptance", str(acc, "comment"),
                             str(acc, "by"), shortTime(str(acc, "at")), ""});
-  doc.status_line = (zh ? "状态：" : "State: ") + str(d, "state");
+  doc.status_line = (zh ? "状态：" : "State: ") + stateName(str(d, "state"), zh);
   doc.qr_url = status_url;
   return doc;
 }

@@ -41,6 +41,11 @@ class HazardApiTest : public ::testing::Test {
     EXPECT_EQ(r.status, 201u) << r.body;
     return r.status == 201 ? std::string(r.json().at("id").as_string()) : "";
   }
+  // Moves the test clock; sessions may expire, so everyone logs in again.
+  void advance(std::chrono::milliseconds d) {
+    s().clock().advance(d);
+    tokens_.clear();
+  }
   std::int64_t personOf(const std::string& user) {
     return get(user, "/api/v1/auth/me").json().at("person_id").as_int64();
   }
@@ -110,7 +115,8 @@ TEST_F(HazardApiTest, ClosedLoopReportAssignRectifyVerifyClose) {
   EXPECT_TRUE(r.json().at("closed_on_time").as_bool());
   // Timeline: report, assign (auto or none), assign/reassign, start, submit, verify_pass.
   std::vector<std::string> actions;
-  for (const auto& e : r.json().at("events").as_array()) {
+  const auto closed = r.json();  // Kept alive: the loop runs over a reference into it.
+  for (const auto& e : closed.at("events").as_array()) {
     actions.emplace_back(e.at("action").as_string());
   }
   EXPECT_EQ(actions.front(), "report");
@@ -214,8 +220,11 @@ TEST_F(HazardApiTest, MajorHazardNeedsPlanAndAcceptance) {
             {"safety_measures", "停车检修, 应急预案"}});
   ASSERT_EQ(r.status, 200u) << r.body;
   ASSERT_EQ(
-      post("safety", path + "/supervise", {{"supervisor_person_id", personOf("leader")}}).status,
+      post("safety", path + "/supervise", {{"supervisor_person_id", personOf("p1leader")}}).status,
       200u);
+  // Follow-ups are the supervisor's: the rectifier cannot write them.
+  EXPECT_EQ(post("p1worker", path + "/follow-up", {{"note", "我自己督办"}}).errorCode(),
+            "hazard.not_supervisor");
   ASSERT_EQ(post("p1leader", path + "/follow-up", {{"note", "已现场督办"}}).status, 200u);
   ASSERT_EQ(post("safety", path + "/report-management", json::object{}).status, 200u);
   ASSERT_EQ(post("p1worker", path + "/start", json::object{}).status, 200u);
@@ -243,17 +252,17 @@ TEST_F(HazardApiTest, OverdueIsEscalatedExactlyOncePerDayAndRecurrenceIsFlagged)
   };
   run();
   EXPECT_EQ(hazard(id).at("escalations").as_int64(), 0);
-  s().clock().advance(days{7} + hours{1});
+  advance(days{7} + hours{1});
   run();
   run();
   EXPECT_EQ(hazard(id).at("escalations").as_int64(), 1);
   EXPECT_TRUE(hazard(id).at("overdue").as_bool());
-  s().clock().advance(hours{2});
+  advance(hours{2});
   run();
   // Same local day unless the 2 h crossed midnight; a full day later always escalates again.
   const auto after_two_hours = hazard(id).at("escalations").as_int64();
   EXPECT_LE(after_two_hours, 2);
-  s().clock().advance(days{1});
+  advance(days{1});
   run();
   run();
   EXPECT_EQ(hazard(id).at("escalations").as_int64(), after_two_hours + 1);
@@ -270,7 +279,7 @@ TEST_F(HazardApiTest, OverdueIsEscalatedExactlyOncePerDayAndRecurrenceIsFlagged)
   EXPECT_FALSE(closed.json().at("closed_on_time").as_bool());
   const auto again = reportForWorker("环境.通道");
   EXPECT_EQ(hazard(again).at("recurrence_of").as_int64(), id);
-  s().clock().advance(-(days{8} + hours{3}));
+  advance(-(days{8} + hours{3}));
 }
 
 TEST_F(HazardApiTest, RiskRegisterInspectionsAndIncidents) {

@@ -594,6 +594,12 @@ Result<HazardDetail> HazardService::followUp(const auth::Principal& caller, std:
                              return Error::conflict("hazard.not_supervised",
                                                     "the hazard is not under supervision");
                            }
+                           // The supervisor's follow-ups (or a safety officer's).
+                           AG_ASSIGN_OR_RETURN(auto person, personOf(tx, caller));
+                           if (person != x.supervisor_person_id && !isSafety(caller)) {
+                             return Error::permissionDenied("hazard.not_supervisor",
+                                                            "only the supervisor follows up");
+                           }
                            return {};
                          });
       }));

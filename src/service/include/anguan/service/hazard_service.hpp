@@ -215,4 +215,12 @@ class HazardService {
   HazardConfig config_;
 };
 
+// `anguan demo` (after the base demo): twelve months of hazards (mostly closed on time, some
+// late, a few recurring, two major ones with governance plans), risk points with LEC/LS
+// assessments, inspections, incidents with actions, and monthly hours worked and headcount per
+// org unit. All timestamps are before clock.now(). Returns a one-line summary.
+// kConflict "demo.base_missing" when the base demo data is not there.
+[[nodiscard]] Result<std::string> seedHazardDemo(store::Store& store, const Clock& clock,
+                                                 const Settings& settings);
+
 }  // namespace anguan::service

@@ -1,4 +1,7 @@
 #include <algorithm>
+#include <map>
+
+#include "anguan/domain/base/schema.hpp"
 
 #include "permit/permit_internal.hpp"
 #include "permit/work_type_json.hpp"
@@ -49,8 +52,48 @@ permit::Reason reasonFrom(const json::value& v) {
   return r;
 }
 
+permit::Reason localized(permit::Reason r, bool zh) {
+  auto certLabel = [&](const std::string& code) {
+    for (const auto& o : base::certificateTypeOptions()) {
+      if (o.code == code) {
+        return zh ? o.zh : o.en;
+      }
+    }
+    return code;
+  };
+  for (const char* key : {"cert", "required"}) {
+    auto it = r.params.find(key);
+    if (it == r.params.end()) {
+      continue;
+    }
+    std::string out, cur;
+    const std::string text = it->second + ",";
+    for (char c : text) {
+      if (c == ',') {
+        if (!cur.empty()) {
+          out += (out.empty() ? "" : (zh ? "、" : ", ")) + certLabel(cur);
+        }
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    it->second = out;
+  }
+  if (auto it = r.params.find("role"); it != r.params.end()) {
+    static const std::map<std::string, std::pair<const char*, const char*>> kRoles = {
+        {"worker", {"作业人", "worker"}},
+        {"leader", {"作业负责人", "work leader"}},
+        {"guardian", {"监护人", "guardian"}}};
+    if (auto role = kRoles.find(it->second); role != kRoles.end()) {
+      it->second = zh ? role->second.first : role->second.second;
+    }
+  }
+  return r;
+}
+
 std::string reasonText(const json::value& v, bool zh) {
-  return permit::renderReason(reasonFrom(v), zh);
+  return permit::renderReason(localized(reasonFrom(v), zh), zh);
 }
 
 json::object& objectAt(json::object& doc, const char* key) {

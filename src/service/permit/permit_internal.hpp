@@ -39,6 +39,8 @@ bool chinese(const auth::Principal& p);
 json::object reasonJson(const permit::Reason& r);
 permit::Reason reasonFrom(const json::value& v);
 std::string reasonText(const json::value& v, bool zh);
+// Certificate and role codes in a reason's params as labels in the language.
+permit::Reason localized(permit::Reason r, bool zh);
 
 // Doc accessors (missing keys read as empty).
 json::object& objectAt(json::object& doc, const char* key);

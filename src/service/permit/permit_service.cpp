@@ -633,7 +633,7 @@ static json::object analysisJson(const Analysis& a, bool zh) {
   for (const auto& f : a.findings) {
     findings.push_back(json::object{{"code", f.code},
                                     {"severity", permit::toString(f.severity)},
-                                    {"text", permit::renderReason(f.reason, zh)}});
+                                    {"text", permit::renderReason(localized(f.reason, zh), zh)}});
   }
   json::array chain;
   if (a.level != nullptr) {
@@ -931,7 +931,7 @@ Result<json::object> PermitService::submit(const auth::Principal& caller, std::i
         if (f.severity != permit::Severity::kPass) {
           e.with("finding." + std::to_string(++n),
                  f.code + " [" + permit::toString(f.severity) + "] " +
-                     permit::renderReason(f.reason, chinese(caller)));
+                     permit::renderReason(localized(f.reason, chinese(caller)), chinese(caller)));
         }
       }
       return e;
@@ -1062,6 +1062,15 @@ Result<json::object> PermitService::decide(const auth::Principal& caller, std::i
       }
     }
     if (!mine) {
+      // A step of my role that is not open (already decided, e.g. by a concurrent approver,
+      // or not yet reached) is a conflict, not a missing permission.
+      for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (hasRole(caller, steps[i].role)) {
+          return Error::conflict("permit.step_not_open", "This approval step is not open")
+              .with("seq", std::to_string(steps[i].seq))
+              .with("state", permit::toString(steps[i].state));
+        }
+      }
       return forbidden();
     }
     if (c.row.created_by == caller.user_id.value) {

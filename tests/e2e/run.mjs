@@ -655,6 +655,119 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
   }
 });
 
+// ---------------------------------------------------------------- hazards (issue 4 acceptance)
+
+// A camera-like JPEG drawn in the browser (the phone's camera in the test).
+async function fakePhoto(page, label) {
+  const dataUrl = await page.evaluate((text) => {
+    const c = document.createElement('canvas');
+    c.width = 1600;
+    c.height = 1200;
+    const g = c.getContext('2d');
+    const grad = g.createLinearGradient(0, 0, 1600, 1200);
+    grad.addColorStop(0, '#7a8a99');
+    grad.addColorStop(1, '#2f3b46');
+    g.fillStyle = grad;
+    g.fillRect(0, 0, 1600, 1200);
+    g.fillStyle = '#f5c400';
+    g.fillRect(500, 380, 600, 440);
+    g.fillStyle = '#111';
+    g.font = 'bold 90px sans-serif';
+    g.fillText(text, 560, 640);
+    return c.toDataURL('image/jpeg', 0.92);
+  }, label);
+  return { name: `${label}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(dataUrl.split(',')[1], 'base64') };
+}
+
+async function hazardState(page, state) {
+  await page.locator(`[data-test=hazard-state][data-state=${state}]`).waitFor({ timeout: 15000 });
+}
+
+test('hazard: a worker reports on the phone with a photo, the assignee rectifies with evidence, the reporter verifies — closed', async () => {
+  const workerToken = await apiLogin('p1worker');
+  const areas = (await apiCall('GET', '/areas?page_size=200', workerToken)).items || [];
+  const area = areas.find((a) => a.code === 'A-P1-MW');
+  assert(area, `p1worker should see the maintenance hall A-P1-MW (${areas.length} areas visible)`);
+  const leaderPerson = (await apiCall('GET', '/auth/me', await apiLogin('p1leader'))).person_id;
+  const leaderName = (await apiCall('GET', `/people/${leaderPerson}`, workerToken)).name;
+  const description = `砂轮机防护罩缺失 ${stamp}`;
+
+  const W = await newPage(browser, PHONE);
+  const contexts = [W.context];
+  try {
+    const page = W.page;
+    await mobileLogin(page, 'p1worker');
+    await page.locator('[data-test=tab-hazards]').tap();
+    await page.locator('[data-test=m-hazard-report]').tap();
+    await page.waitForURL('**/m/hazards/new');
+    // Area, type (from the taxonomy), level with its definition shown, description, photo.
+    await page.locator('[data-field=area]').tap();
+    await page.locator('[data-test=hz-area-search] input').fill('维修');
+    await page.locator(`[data-test=hz-area-${area.id}]`).tap();
+    await page.locator('[data-field=type]').tap();
+    await page.locator('.van-cascader__option', { hasText: '物的不安全状态' }).tap();
+    await page.locator('.van-cascader__option', { hasText: '防护装置缺失' }).tap();
+    await page.locator('.van-cascader').waitFor({ state: 'hidden' });
+    const def = (await page.locator('[data-test=hz-level-def]').textContent()).trim();
+    assert(/立即整改/.test(def), `the general level's definition should be shown, got "${def}"`);
+    await page.locator('[data-field=description] textarea').fill(description);
+    await page.locator('[data-test=hz-photo] input[type=file]').setInputFiles(await fakePhoto(page, 'GUARD'));
+    await page.locator('[data-test=hz-photo] .van-uploader__preview').waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-test=hz-photo] .van-uploader__mask'), null, { timeout: 15000 });
+    await shot(page, 'hazard-m-report');
+    await page.locator('[data-test=hz-submit]').tap();
+    await page.waitForURL(/\/m\/hazards\/\d+$/);
+    const id = /\/m\/hazards\/(\d+)$/.exec(page.url())[1];
+
+    // Assigned automatically (the area's rule) with a deadline, and the photo is there.
+    await hazardState(page, 'assigned');
+    await page.locator('[data-test=hazard-assignee]', { hasText: leaderName }).waitFor().catch(() => {});
+    const assignee = (await page.locator('[data-test=hazard-assignee]').textContent()).trim();
+    assert(assignee.includes(leaderName), `should be assigned to ${leaderName}, got "${assignee}"`);
+    const deadline = (await page.locator('[data-test=hazard-deadline]').textContent()).trim();
+    assert(/\d{4}-\d{2}-\d{2}/.test(deadline), `a deadline should be shown, got "${deadline}"`);
+    await page.locator('[data-test=hazard-photos] img').first().waitFor();
+    await shot(page, 'hazard-m-assigned');
+
+    // The assignee rectifies on his phone with evidence.
+    const L = await newPage(browser, PHONE);
+    contexts.push(L.context);
+    await mobileLogin(L.page, 'p1leader');
+    await L.page.locator('[data-test=tab-hazards]').tap();
+    await L.page.locator(`[data-test=m-hazard-${id}]`).tap();
+    await hazardState(L.page, 'assigned');
+    await L.page.locator('[data-test=hz-act-submit]').tap();
+    await L.page.locator('[data-field=measure] input').fill('加装砂轮机防护罩');
+    await L.page.locator('[data-field=evidence] textarea').fill('已加装防护罩并张贴佩戴护目镜警示');
+    await L.page.locator('[data-test=hz-evidence-photo] input[type=file]').setInputFiles(await fakePhoto(L.page, 'FIXED'));
+    await L.page.locator('[data-test=hz-evidence-photo] .van-uploader__preview').waitFor();
+    await L.page.waitForFunction(() => !document.querySelector('[data-test=hz-evidence-photo] .van-uploader__mask'), null, { timeout: 15000 });
+    await shot(L.page, 'hazard-m-rectify');
+    await L.page.locator('[data-test=hz-submit-confirm]').tap();
+    await sheetClosed(L.page, 'hz-submit-sheet');
+    await hazardState(L.page, 'submitted');
+
+    // The reporter verifies: closed (销号), with the full timeline and both photos.
+    await page.locator('[data-test=tab-hazards]').waitFor();
+    await page.goto(`${base}/m/hazards?tab=verify`);
+    await page.locator(`[data-test=m-hazard-${id}]`).tap();
+    await hazardState(page, 'submitted');
+    await page.locator('[data-test=hz-act-verify]').tap();
+    await page.locator('[data-field=verify-note] textarea').fill('复查合格');
+    await page.locator('[data-test=hz-verify-pass]').tap();
+    await sheetClosed(page, 'hz-verify-sheet');
+    await hazardState(page, 'closed');
+    const events = await page.locator('[data-test=hazard-event]').allTextContents();
+    assert(events.length >= 4, `expected report, assign, submit and verify in the timeline, got ${JSON.stringify(events)}`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=hazard-photos] img').length >= 2, null, { timeout: 15000 });
+    await shot(page, 'hazard-m-closed');
+    const h = await apiCall('GET', `/hazards/${id}`, workerToken);
+    assert(h.state === 'closed' && h.closed_on_time && h.files.length >= 2, `server state: ${h.state}, on time ${h.closed_on_time}, files ${h.files.length}`);
+  } finally {
+    for (const c of contexts) await c.close().catch(() => {});
+  }
+});
+
 // ---------------------------------------------------------------- main
 
 async function main() {

@@ -37,6 +37,11 @@ const routes = [
       { path: 'tasks', name: 'm-tasks', component: () => import('./mobile/permits/MyTasks.vue') },
       { path: 'permits/new', name: 'm-permit-new', component: () => import('./mobile/permits/MobileApply.vue') },
       { path: 'permits/:id', name: 'm-permit', component: () => import('./mobile/permits/MobilePermit.vue'), props: true },
+      // Hazards (issue 4)
+      { path: 'hazards', name: 'm-hazards', component: () => import('./mobile/hazards/HazardsTab.vue') },
+      { path: 'hazards/new', name: 'm-hazard-new', component: () => import('./mobile/hazards/ReportHazard.vue') },
+      { path: 'hazards/:id', name: 'm-hazard', component: () => import('./mobile/hazards/MobileHazard.vue'), props: true },
+      { path: 'inspections/:id', name: 'm-inspection', component: () => import('./mobile/hazards/MobileInspection.vue'), props: true },
       { path: 'data', name: 'm-data', component: () => import('./mobile/MobileData.vue') },
       { path: 'data/:entity', name: 'm-entity', component: () => import('./mobile/MobileEntityList.vue'), props: true },
       { path: 'data/:entity/new', name: 'm-entity-new', component: () => import('./mobile/MobileEntityForm.vue'), props: true },

@@ -1,7 +1,9 @@
 import permit from './permits.en.js';
+import hazard from './hazards.en.js';
 
 export default {
   permit,
+  hazard,
   app: { name: 'Anguan', fullName: 'Anguan · Work Safety Management', slogan: 'Safe production, everyone involved' },
   common: {
     yes: 'Yes',

@@ -1,7 +1,9 @@
 import permit from './permits.zh-CN.js';
+import hazard from './hazards.zh-CN.js';
 
 export default {
   permit,
+  hazard,
   app: { name: '安管', fullName: '安管 · 智能安全生产管理系统', slogan: '生产安全 · 全员管控' },
   common: {
     yes: '是',

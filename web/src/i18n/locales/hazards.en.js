@@ -1,0 +1,51 @@
+// Hazards, risk register, inspections and incidents (issue 4) screen texts.
+export default {
+  menu: { group: 'Hazards & risk', ledger: 'Hazard ledger', overdue: 'Overdue board', risk: 'Risk register', inspections: 'Inspection plans', incidents: 'Incidents' },
+  state: { reported: 'Reported', assigned: 'Assigned', rectifying: 'Rectifying', submitted: 'To verify', closed: 'Closed', rejected: 'Rejected' },
+  level: { general: 'General hazard', major: 'Major hazard' },
+  levelDef: {
+    general: 'Low harm and easy to fix: can be removed as soon as it is found.',
+    major: 'High harm or hard to fix: needs a full or partial stop of production and time to remove, or cannot be removed by the company itself because of outside factors.',
+  },
+  source: { ad_hoc: 'Snapshot', inspection: 'Inspection', permit: 'Permit', ai_camera: 'AI camera', audit: 'Audit' },
+  colour: { red: 'Red (major risk)', orange: 'Orange (high risk)', yellow: 'Yellow (moderate risk)', blue: 'Blue (low risk)' },
+  colourShort: { red: 'Red', orange: 'Orange', yellow: 'Yellow', blue: 'Blue' },
+  controlLevel: { company: 'Company', plant: 'Plant', workshop: 'Workshop', team: 'Team' },
+  severity: { none: 'No injury', minor: 'Minor injury', serious: 'Serious injury', fatal: 'Fatality' },
+  field: {
+    id: 'No.', area: 'Area', type: 'Type', level: 'Level', description: 'Description', photos: 'Photos', discovered: 'Discovered', reporter: 'Reporter',
+    reported: 'Reported', assignee: 'Assignee', deadline: 'Deadline', state: 'State', source: 'Source', measure: 'Measure taken', evidence: 'Rectification notes',
+    evidencePhotos: 'Photos after', note: 'Note', reason: 'Reason', interim: 'Interim controls', newDeadline: 'New deadline', recurrence: 'Recurring',
+    closedAt: 'Closed', timeline: 'Timeline', plan: 'Governance plan', supervisor: 'Supervisor', acceptance: 'Acceptance',
+    name: 'Risk point', activity: 'Activity', hazard: 'Hazard source', accident: 'Possible accident', method: 'Method', score: 'Score', colour: 'Risk colour',
+    controls: 'Controls', controlLevel: 'Control level', due: 'Due', items: 'Checklist', occurred: 'Occurred', category: 'Category',
+    title: 'Title', severity: 'Severity', injured: 'Casualties', lostDays: 'Lost workdays', rootCause: 'Root cause', actions: 'Corrective actions', owner: 'Owner', status: 'Status',
+  },
+  plan: { targets: 'Targets and tasks', method: 'Methods and measures', funds: 'Funds and materials', responsible: 'Responsible organisation and people', deadline: 'Deadline and requirements', safety_measures: 'Safety measures and emergency plan' },
+  action: {
+    report: 'Report hazard', assign: 'Assign', reject: 'Reject', start: 'Start rectifying', submit: 'Submit rectification', verify: 'Verify', verifyPass: 'Pass (close)', verifyFail: 'Fail',
+    extend: 'Extend', plan: 'Governance plan', supervise: 'List for supervision', 'follow-up': 'Follow up', 'report-management': 'Report to management', accept: 'Acceptance',
+    export: 'Export to Excel', search: 'Search', reset: 'Reset', nearest: 'Nearest area', takePhoto: 'Photo', sameAs: 'Same as #{id}? Open it', submitReport: 'Submit',
+    complete: 'Submit inspection', ok: 'OK', fail: 'Failed', close: 'Close', addAction: 'Add action', done: 'Done',
+  },
+  event: {
+    report: 'Reported', assign: 'Assigned', reassign: 'Re-assigned', start: 'Rectification started', submit: 'Rectification submitted', verify_pass: 'Verified, closed', verify_fail: 'Verification failed, back to rectifying',
+    reject: 'Rejected', extend: 'Deadline extended', plan: 'Governance plan', supervise: 'Listed for supervision', follow_up: 'Supervisor follow-up', report_management: 'Reported to management', accept: 'Acceptance evaluation',
+    escalate: 'Escalated (overdue)', due_soon: 'Due-soon reminder',
+  },
+  mobile: {
+    tab: 'Hazards', title: 'Hazards', report: 'Report', rectify: 'To rectify', verify: 'To verify', inspections: 'Inspections', emptyRectify: 'Nothing for you to rectify',
+    emptyVerify: 'Nothing for you to verify', emptyInspections: 'No inspections due', reported: 'Hazard reported', assignedTo: 'Assigned to {name}, due {deadline}',
+    unassigned: 'Waiting for a safety officer to assign it', pickArea: 'Pick an area', pickType: 'Pick a type', nearestFound: 'Nearest area: {name} (about {m} m)', noLocation: 'Location unavailable',
+    photoHint: 'Take a photo or pick one; it is compressed before upload', duplicate: 'An open hazard of this type is already reported here', failedItem: 'A failed item creates a hazard',
+  },
+  ledger: {
+    title: 'Hazard ledger', overdueOnly: 'Overdue only', recurringOnly: 'Recurring only', from: 'Reported from', to: 'to', total: '{n} hazards', overdue: 'Overdue', leftDays: '{d} d {h} h left',
+    lateDays: '{d} d {h} h overdue', onTime: 'On time', late: 'Late', empty: 'No hazards match', exported: 'Exported',
+  },
+  overdue: { title: 'Overdue board', byArea: 'By area', byAssignee: 'By assignee', list: 'Overdue hazards', empty: 'Nothing overdue. Keep it up!', escalations: 'Escalations' },
+  risk: { title: 'Risk register', map: 'Area risk colour map', register: 'Risk points', empty: 'No risk points yet', lec: 'LEC', ls: 'LS', points: '{n} risk points', add: 'New risk point' },
+  inspection: { title: 'Inspection plans', pending: 'Pending', done: 'Done', overdue: 'Overdue', escalated: 'Escalated', empty: 'No inspections', all: 'All' },
+  incident: { title: 'Incidents', empty: 'No incidents', figures: 'Last 12 months', e1: 'Injuries per 10⁶ hours', e2: 'Injuries per 1000 workers', hours: 'Hours worked', headcount: 'Average headcount', open: 'Open', closed: 'Closed', actionsOpen: 'Corrective actions still open' },
+  msg: { loadFailed: 'Loading failed', saved: 'Saved', required: 'Please fill in the required fields', photoRequired: 'Take at least one photo', uploading: 'Uploading photos…', confirmClose: 'Close it?' },
+};

@@ -1,0 +1,51 @@
+// 隐患排查治理、双重预防、巡检、事故（issue 4）界面文字。
+export default {
+  menu: { group: '隐患与风险', ledger: '隐患台账', overdue: '逾期看板', risk: '风险分级管控', inspections: '巡检计划', incidents: '事故事件' },
+  state: { reported: '已上报', assigned: '已指派', rectifying: '整改中', submitted: '待验证', closed: '已销号', rejected: '已驳回' },
+  level: { general: '一般隐患', major: '重大隐患' },
+  levelDef: {
+    general: '危害和整改难度较小，发现后能够立即整改排除的隐患。',
+    major: '危害和整改难度较大，需要全部或者局部停产停业，并经过一定时间整改治理方能排除的隐患，或者因外部因素影响致使生产经营单位自身难以排除的隐患。',
+  },
+  source: { ad_hoc: '随手拍', inspection: '巡检', permit: '作业票', ai_camera: 'AI 摄像头', audit: '检查' },
+  colour: { red: '红（重大风险）', orange: '橙（较大风险）', yellow: '黄（一般风险）', blue: '蓝（低风险）' },
+  colourShort: { red: '红', orange: '橙', yellow: '黄', blue: '蓝' },
+  controlLevel: { company: '公司级', plant: '厂级', workshop: '车间级', team: '班组级' },
+  severity: { none: '无伤害', minor: '轻伤', serious: '重伤', fatal: '死亡' },
+  field: {
+    id: '编号', area: '区域', type: '类型', level: '等级', description: '隐患描述', photos: '照片', discovered: '发现时间', reporter: '上报人',
+    reported: '上报时间', assignee: '整改责任人', deadline: '整改期限', state: '状态', source: '来源', measure: '整改措施', evidence: '整改说明',
+    evidencePhotos: '整改后照片', note: '意见', reason: '原因', interim: '临时管控措施', newDeadline: '新期限', recurrence: '重复隐患',
+    closedAt: '销号时间', timeline: '处理记录', plan: '治理方案', supervisor: '督办人', acceptance: '验收评估',
+    name: '风险点', activity: '作业活动', hazard: '危险源', accident: '可能事故类型', method: '评价方法', score: '风险值', colour: '风险等级',
+    controls: '管控措施', controlLevel: '管控层级', due: '应完成日期', items: '检查项', occurred: '发生时间', category: '事故类别',
+    title: '标题', severity: '严重程度', injured: '伤亡', lostDays: '损失工作日', rootCause: '根本原因', actions: '纠正措施', owner: '负责人', status: '状态',
+  },
+  plan: { targets: '治理目标和任务', method: '方法和措施', funds: '经费和物资', responsible: '负责机构和人员', deadline: '时限和要求', safety_measures: '安全措施和应急预案' },
+  action: {
+    report: '上报隐患', assign: '指派', reject: '驳回', start: '开始整改', submit: '提交整改', verify: '验证', verifyPass: '验证通过（销号）', verifyFail: '验证不通过',
+    extend: '延期', plan: '治理方案', supervise: '挂牌督办', 'follow-up': '督办跟进', 'report-management': '报告管理层', accept: '验收评估',
+    export: '导出 Excel', search: '查询', reset: '重置', nearest: '定位最近区域', takePhoto: '拍照', sameAs: '与 #{id} 是同一隐患？查看', submitReport: '提交',
+    complete: '提交巡检', ok: '正常', fail: '不合格', close: '关闭', addAction: '添加措施', done: '完成',
+  },
+  event: {
+    report: '上报', assign: '指派', reassign: '改派', start: '开始整改', submit: '提交整改', verify_pass: '验证通过，销号', verify_fail: '验证不通过，退回整改',
+    reject: '驳回', extend: '延期', plan: '治理方案', supervise: '挂牌督办', follow_up: '督办跟进', report_management: '报告管理层', accept: '验收评估',
+    escalate: '逾期升级', due_soon: '到期提醒',
+  },
+  mobile: {
+    tab: '隐患', title: '隐患排查', report: '随手拍', rectify: '待我整改', verify: '待我验证', inspections: '我的巡检', emptyRectify: '没有需要您整改的隐患',
+    emptyVerify: '没有需要您验证的隐患', emptyInspections: '今天没有巡检任务', reported: '隐患已上报', assignedTo: '已指派给 {name}，期限 {deadline}',
+    unassigned: '等待安全员指派', pickArea: '选择区域', pickType: '选择类型', nearestFound: '最近区域：{name}（约 {m} 米）', noLocation: '无法获取位置',
+    photoHint: '拍照或从相册选择，自动压缩', duplicate: '同一区域已有同类未关闭隐患', failedItem: '不合格项将自动生成隐患',
+  },
+  ledger: {
+    title: '隐患台账', overdueOnly: '仅逾期', recurringOnly: '仅重复', from: '上报自', to: '至', total: '共 {n} 条', overdue: '已逾期', leftDays: '剩 {d} 天 {h} 小时',
+    lateDays: '逾期 {d} 天 {h} 小时', onTime: '按期', late: '超期', empty: '没有符合条件的隐患', exported: '已导出',
+  },
+  overdue: { title: '逾期看板', byArea: '按区域', byAssignee: '按责任人', list: '逾期隐患', empty: '没有逾期隐患，保持！', escalations: '升级次数' },
+  risk: { title: '风险分级管控', map: '区域风险四色图', register: '风险点清单', empty: '暂无风险点', lec: 'LEC', ls: 'LS', points: '{n} 个风险点', add: '新增风险点' },
+  inspection: { title: '巡检计划', pending: '待完成', done: '已完成', overdue: '逾期', escalated: '已升级', empty: '暂无巡检任务', all: '全部' },
+  incident: { title: '事故事件', empty: '暂无事故事件', figures: '近 12 个月指标', e1: '百万工时伤害率', e2: '千人负伤率', hours: '工时', headcount: '平均人数', open: '处理中', closed: '已关闭', actionsOpen: '有未完成的纠正措施' },
+  msg: { loadFailed: '加载失败', saved: '已保存', required: '请填写必填项', photoRequired: '请至少拍一张照片', uploading: '照片上传中…', confirmClose: '确认关闭？' },
+};

@@ -291,6 +291,29 @@ void MutationCtx::notify(const std::string& kind, const std::string& zh, const s
   notices.push_back(std::move(n));
 }
 
+std::string stateLabel(const std::string& state, bool zh) {
+  static const std::map<std::string, std::pair<const char*, const char*>> kNames = {
+      {"draft", {"草稿", "Draft"}},
+      {"submitted", {"已提交", "Submitted"}},
+      {"in_approval", {"审批中", "In approval"}},
+      {"issued", {"已签发", "Issued"}},
+      {"active", {"作业中", "Active"}},
+      {"suspended", {"已暂停", "Suspended"}},
+      {"completed", {"已完工", "Completed"}},
+      {"closed", {"已关闭", "Closed"}},
+      {"rejected", {"已驳回", "Rejected"}},
+      {"returned", {"已退回", "Returned"}},
+      {"cancelled", {"已取消", "Cancelled"}},
+      {"expired", {"已过期", "Expired"}},
+      // approval steps
+      {"pending", {"待审批", "Pending"}},
+      {"open", {"审批中", "Waiting"}},
+      {"approved", {"已同意", "Approved"}},
+      {"skipped", {"已跳过", "Skipped"}}};
+  auto it = kNames.find(state);
+  return it == kNames.end() ? state : (zh ? it->second.first : it->second.second);
+}
+
 json::object summaryJson(const store::PermitRow& row, const json::object& doc, bool zh, int tz) {
   json::object o;
   o["id"] = row.id;
@@ -313,6 +336,7 @@ json::object summaryJson(const store::PermitRow& row, const json::object& doc, b
   o["level"] = row.level;
   o["level_label"] = row.level == "none" ? "" : level_label;
   o["state"] = row.state;
+  o["state_label"] = stateLabel(row.state, zh);
   o["title"] = row.title;
   o["area_id"] = row.area_id;
   const auto* names = objectIn(doc, "names");

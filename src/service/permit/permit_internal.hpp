@@ -90,6 +90,9 @@ struct MutationCtx {
               std::vector<std::string> roles = {}, bool crew = true);
 };
 
+// Permit and approval-step states in the language.
+std::string stateLabel(const std::string& state, bool zh);
+
 json::object summaryJson(const store::PermitRow& row, const json::object& doc, bool zh, int tz);
 
 }  // namespace anguan::service::permit_detail

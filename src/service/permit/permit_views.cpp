@@ -235,6 +235,7 @@ json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
           {"label", label},
           {"kind", permit::toString(s.kind)},
           {"state", permit::toString(s.state)},
+          {"state_label", stateLabel(permit::toString(s.state), zh)},
           {"opened_at", timeOrNull(s.opened_at, tz)},
           {"due_at", timeOrNull(due, tz)},
           {"overdue", s.state == permit::StepState::kOpen && due && now > *due},
@@ -504,6 +505,7 @@ Result<json::object> PermitService::publicStatus(const std::string& token,
     out["type_label"] = s["type_label"];
     out["level_label"] = s["level_label"];
     out["state"] = s["state"];
+    out["state_label"] = s["state_label"];
     out["title"] = s["title"];
     out["area_name"] = s["area_name"];
     out["from"] = s["from"];

@@ -108,7 +108,8 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
          std::vector<std::pair<std::string, std::string>>{{"approver_unit", "p1unit"},
                                                           {"approver_safety", "hse"},
                                                           {"approver_dept", "dept"},
-                                                          {"approver_leader", "leader"}}) {
+                                                          {"approver_leader", "leader"},
+                                                          {"safety_officer", "safety"}}) {
       AG_ASSIGN_OR_RETURN(auto u, tx.users().findByUsername(username));
       approvers[role] = {u.id.value, u.display_name};
     }

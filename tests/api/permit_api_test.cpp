@@ -1,0 +1,959 @@
+// Permits API (issue 3, "Bad input and safety"): the full lifecycle as real users, and every
+// illegal transition refused with a clear error and without a change (state, version and timeline
+// re-read after each refusal). Each test gets its own server so permits of one test never overlap
+// (guardian busy, cross-work) with another's.
+#include <regex>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
+
+namespace anguan::testing_api {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::hours;
+using std::chrono::minutes;
+
+constexpr int kTz = 480;  // The demo enterprise's offset.
+// Plans start this far ahead: clear of the demo permits (at most 15 days' validity around today)
+// and the demo maintenance windows (within 34 days), so findings depend on the test alone.
+constexpr minutes kAhead{40 * 24 * 60};
+
+class PermitApiBase : public ::testing::Test {
+ protected:
+  void SetUp() override { server_ = std::make_unique<TestServer>(); }
+  void TearDown() override { server_.reset(); }
+  TestServer& s() { return *server_; }
+
+  std::string token(const std::string& user) {
+    auto it = tokens_.find(user);
+    if (it == tokens_.end()) {
+      it = tokens_.emplace(user, s().login(user)).first;
+    }
+    return it->second;
+  }
+  HttpResult post(const std::string& user, const std::string& path, const json::value& body) {
+    return s().request("POST", path, json::serialize(body), token(user));
+  }
+  HttpResult get(const std::string& user, const std::string& path) {
+    return s().request("GET", path, "", token(user));
+  }
+  static std::string path(std::int64_t id, const std::string& action = "") {
+    return "/api/v1/permits/" + std::to_string(id) + (action.empty() ? "" : "/" + action);
+  }
+  std::int64_t personOf(const std::string& user) {
+    return get(user, "/api/v1/auth/me").json().at("person_id").as_int64();
+  }
+  // 常减压装置: a fire/explosion process unit in plant P1.
+  std::int64_t cdu() {
+    auto r = get("p1leader", "/api/v1/areas?q=%E5%B8%B8%E5%87%8F%E5%8E%8B");
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json().at("items").as_array().at(0).at("id").as_int64();
+  }
+  // Server time `m` minutes from now, at minute precision, in the enterprise offset.
+  std::string at(minutes m) {
+    return formatRfc3339(std::chrono::floor<minutes>(s().clock().now()) + m, kTz);
+  }
+  // Moves the server clock; sessions may lapse over the jump, so log in afresh afterwards.
+  void advance(std::chrono::milliseconds d) {
+    s().clock().advance(d);
+    tokens_.clear();
+  }
+  std::string nowText() { return formatRfc3339(s().clock().now(), kTz); }
+
+  // A hot-work plan in 常减压 by p1leader: window from kAhead for 4 h, p1guard guarding, p1worker
+  // welding. The continuous monitor is on site in case the night/holiday upgrade makes it 特级.
+  json::object plan() {
+    return json::object{
+        {"type", "hot_work"},
+        {"title", "API 测试 动火"},
+        {"area_id", cdu()},
+        {"from", at(kAhead)},
+        {"to", at(kAhead + minutes(240))},
+        {"leader_id", personOf("p1leader")},
+        {"guardian_id", personOf("p1guard")},
+        {"worker_ids", json::array{personOf("p1worker")}},
+        {"conditions", json::object{{"continuous_monitor", true}}},
+        {"fields", json::object{{"hot_location", "P-101 出口法兰"},
+                                {"hot_method", "electric_welding"},
+                                {"worker_cert_numbers", "孙涛 DEMO-p1worker-1"}}},
+        {"jha", json::array{json::object{
+                    {"step", "焊接"},
+                    {"hazards",
+                     json::array{json::object{{"hazard", "火花飞溅"},
+                                              {"controls", json::array{"防火毯", "灭火器"}}}}}}}}};
+  }
+  std::int64_t create(const json::object& body) {
+    auto r = post("p1leader", "/api/v1/permits", body);
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return r.status == 201 ? r.json().at("id").as_int64() : 0;
+  }
+  json::object permit(std::int64_t id) { return get("safety", path(id)).json().as_object(); }
+  std::int64_t permitCount() {
+    return get("safety", "/api/v1/permits?page_size=1").json().at("total").as_int64();
+  }
+  // Overrides with a reason for every warning the plan has (demo maintenance windows are random).
+  json::object warningOverrides(std::int64_t id) {
+    json::object ov;
+    for (const auto& f : json::array(permit(id).at("findings").as_array())) {
+      if (f.at("severity").as_string() == "warn") {
+        ov[f.at("code").as_string()] = "已与检修单位协调，错开作业面";
+      }
+    }
+    return ov;
+  }
+  HttpResult submit(std::int64_t id) {
+    return post("p1leader", path(id, "submit"), {{"overrides", warningOverrides(id)}});
+  }
+  static json::object password(const std::string& pw = "anguan123") {
+    return json::object{{"kind", "password"}, {"password", pw}};
+  }
+  HttpResult approve(const std::string& user, std::int64_t id, json::value signature = password()) {
+    return post(user, path(id, "approve"),
+                {{"comment", "同意"},
+                 {"signature", std::move(signature)},
+                 {"location", json::object{{"lat", 30.1}, {"lng", 121.5}, {"text", "现场"}}}});
+  }
+  static std::string userFor(const std::string& role) {
+    static const std::map<std::string, std::string> kUsers = {{"approver_unit", "p1unit"},
+                                                              {"approver_dept", "dept"},
+                                                              {"approver_safety", "hse"},
+                                                              {"approver_leader", "leader"},
+                                                              {"safety_officer", "safety"}};
+    auto it = kUsers.find(role);
+    return it == kUsers.end() ? "" : it->second;
+  }
+  // The first open step's index, or -1.
+  static int openStep(const json::object& p) {
+    const auto& steps = p.at("steps").as_array();
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (steps[i].at("state").as_string() == "open") {
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  }
+  // Approves every open step by the demo account holding its role, until issued.
+  void approveChain(std::int64_t id) {
+    for (int n = 0; n < 8; ++n) {
+      auto p = permit(id);
+      if (p.at("state").as_string() != "in_approval") {
+        break;
+      }
+      const int i = openStep(p);
+      ASSERT_GE(i, 0);
+      const std::string role(p.at("steps").as_array()[i].at("role").as_string());
+      const std::string user = userFor(role);
+      ASSERT_FALSE(user.empty()) << role;
+      auto r = approve(user, id);
+      ASSERT_EQ(r.status, 200u) << r.body;
+    }
+    EXPECT_EQ(permit(id).at("state").as_string(), "issued");
+  }
+  // Planned, submitted and approved to issued.
+  std::int64_t issued(const json::object& body) {
+    const auto id = create(body);
+    auto r = submit(id);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(r.json().at("state").as_string(), "in_approval");
+    approveChain(id);
+    return id;
+  }
+  std::int64_t issued() { return issued(plan()); }
+
+  json::object gasTest(double value_vol) {
+    return json::object{{"sampled_at", nowText()}, {"gas", "flammable"},   {"value", value_vol},
+                        {"unit", "%vol"},          {"lel_percent", 5.0},   {"point", "法兰口"},
+                        {"instrument", "GT-903"},  {"tester_name", "刘洋"}};
+  }
+  void passGasTest(std::int64_t id) {
+    auto r = post("p1guard", path(id, "gas-tests"), gasTest(0.1));
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_TRUE(r.json().at("pass").as_bool()) << r.body;
+  }
+  // Every measure confirmed, the crew briefed, the shift leader's check: all but the gas test.
+  void prepareStart(std::int64_t id) {
+    json::array items;
+    for (const auto& m : json::array(permit(id).at("measures").as_array())) {
+      items.push_back(json::object{{"code", m.at("code")}, {"applies", true}});
+    }
+    auto r = post("p1guard", path(id, "measures"), {{"items", items}});
+    ASSERT_EQ(r.status, 200u) << r.body;
+    r = post("p1leader", path(id, "briefing"),
+             {{"giver", "张伟"}, {"receivers", json::array{"孙涛", "刘洋"}}});
+    ASSERT_EQ(r.status, 200u) << r.body;
+    r = post("p1leader", path(id, "shift-check"), json::object{});
+    ASSERT_EQ(r.status, 200u) << r.body;
+  }
+  // Issued, prepared, inside the window with a fresh passing gas test, and started.
+  std::int64_t active() {
+    const auto id = issued();
+    prepareStart(id);
+    advance(kAhead + minutes(1));
+    passGasTest(id);
+    auto r = post("p1guard", path(id, "start"), json::object{});
+    EXPECT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(r.json().at("state").as_string(), "active");
+    return id;
+  }
+  void runJobs() {
+    auto r = post("admin", "/api/v1/system/jobs/run", json::object{});
+    ASSERT_EQ(r.status, 200u) << r.body;
+    for (const auto& j : json::array(r.json().at("jobs").as_array())) {
+      EXPECT_TRUE(j.at("ok").as_bool()) << json::serialize(j);
+    }
+  }
+  // A refused call changed nothing: same state, version and timeline.
+  void expectUnchanged(std::int64_t id, const json::object& before) {
+    auto after = permit(id);
+    EXPECT_EQ(after.at("state"), before.at("state"));
+    EXPECT_EQ(after.at("version"), before.at("version"));
+    EXPECT_EQ(after.at("events").as_array().size(), before.at("events").as_array().size());
+  }
+  static std::string details(const HttpResult& r) {
+    auto v = r.json();
+    if (!v.is_object() || !v.as_object().contains("error")) {
+      return "";
+    }
+    const auto* d = v.at("error").as_object().if_contains("details");
+    return d == nullptr ? "" : json::serialize(*d);
+  }
+  static std::vector<std::string> kinds(const json::object& p) {
+    std::vector<std::string> out;
+    for (const auto& e : p.at("events").as_array()) {
+      out.emplace_back(e.at("kind").as_string());
+    }
+    return out;
+  }
+  static std::size_t count(const std::vector<std::string>& v, const std::string& x) {
+    return static_cast<std::size_t>(std::count(v.begin(), v.end(), x));
+  }
+
+  std::unique_ptr<TestServer> server_;
+  std::map<std::string, std::string> tokens_;
+};
+
+// --- the happy path ---------------------------------------------------------------------------
+
+class PermitApiLifecycle : public PermitApiBase {};
+
+TEST_F(PermitApiLifecycle, PlanToCloseRecordsEveryStepAndConforms) {
+  const auto id = create(plan());
+  auto p = permit(id);
+  EXPECT_EQ(p.at("state").as_string(), "draft");
+  // 常减压 is a fire/explosion area: 一级 by day, 特级 at night or on a holiday.
+  const std::string level(p.at("level").as_string());
+  EXPECT_TRUE(level == "1" || level == "special") << level;
+  EXPECT_FALSE(p.at("grade").at("reasons").as_array().empty());
+
+  auto r = submit(id);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "in_approval");
+  EXPECT_FALSE(r.json().at("waiting_for").as_array().empty());
+  // The first approver sees it in the queue; the applicant does not.
+  auto queued = [&](const std::string& user) {
+    for (const auto& x :
+         json::array(get(user, "/api/v1/approvals/queue").json().at("items").as_array())) {
+      if (x.at("id").as_int64() == id) {
+        return true;
+      }
+    }
+    return false;
+  };
+  EXPECT_TRUE(queued("p1unit"));
+  EXPECT_FALSE(queued("p1leader"));
+  approveChain(id);
+  p = permit(id);
+  const std::size_t steps = p.at("steps").as_array().size();
+  EXPECT_EQ(steps, level == "special" ? 3u : 2u);
+  for (const auto& st : p.at("steps").as_array()) {
+    EXPECT_EQ(st.at("state").as_string(), "approved");
+    EXPECT_EQ(st.at("signature_kind").as_string(), "password");
+    EXPECT_EQ(st.at("location").at("text").as_string(), "现场");
+    EXPECT_FALSE(st.at("decided_by_name").as_string().empty());
+  }
+
+  prepareStart(id);
+  advance(kAhead + minutes(1));
+  passGasTest(id);
+  r = post("p1guard", path(id, "start"), json::object{});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "active");
+  r = post("p1worker", path(id, "progress"), {{"text", "焊口打底完成"}, {"key_step", true}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  advance(minutes(20));
+  r = post("p1leader", path(id, "complete"), json::object{});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "completed");
+  r = post("p1unit", path(id, "acceptance"),
+           {{"items", json::array{"no_embers", "cylinders_removed", "site_restored"}},
+            {"comment", "现场已清理"},
+            {"signature", password()}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  r = post("p1leader", path(id, "review"), {{"lessons", "法兰口提前加盲板，作业顺利"}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  r = post("p1leader", path(id, "close"), json::object{});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "closed");
+
+  const auto k = kinds(r.json().as_object());
+  for (const char* kind : {"created", "submitted", "approval_started", "issued", "gas_test",
+                           "measures_confirmed", "briefing", "shift_check", "started", "key_step",
+                           "completed", "accepted", "reviewed", "closed"}) {
+    EXPECT_EQ(count(k, kind), 1u) << kind;
+  }
+  EXPECT_EQ(count(k, "approved"), steps);
+  EXPECT_EQ(k.front(), "created");
+  EXPECT_EQ(k.back(), "closed");
+
+  auto report = get("p1leader", path(id, "report"));
+  ASSERT_EQ(report.status, 200u) << report.body;
+  const json::array conformity = report.json().at("conformity").as_array();
+  EXPECT_EQ(conformity.size(), 5u);
+  for (const auto& c : conformity) {
+    EXPECT_TRUE(c.at("ok").as_bool()) << json::serialize(c);
+  }
+  EXPECT_FALSE(report.json().at("actual").at("started_at").is_null());
+}
+
+// --- approval ----------------------------------------------------------------------------------
+
+class PermitApiApproval : public PermitApiBase {
+ protected:
+  std::int64_t inApproval() {
+    const auto id = create(plan());
+    auto r = submit(id);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return id;
+  }
+};
+
+TEST_F(PermitApiApproval, ApprovingTwiceIsAConflict) {
+  const auto id = inApproval();
+  ASSERT_EQ(approve("p1unit", id).status, 200u);
+  auto before = permit(id);
+  auto again = approve("p1unit", id);
+  EXPECT_EQ(again.status, 409u) << again.body;
+  EXPECT_EQ(again.errorCode(), "permit.step_not_open");
+  expectUnchanged(id, before);
+
+  // Once issued, any further approval is an illegal transition.
+  approveChain(id);
+  before = permit(id);
+  auto late = approve("hse", id);
+  EXPECT_EQ(late.status, 409u) << late.body;
+  EXPECT_EQ(late.errorCode(), "permit.illegal_transition");
+  expectUnchanged(id, before);
+}
+
+TEST_F(PermitApiApproval, ApproverWithoutTheRoleIsForbidden) {
+  const auto id = inApproval();
+  const auto before = permit(id);
+  for (const char* user : {"p1guard", "p1worker", "auditor"}) {
+    auto r = approve(user, id);
+    EXPECT_EQ(r.status, 403u) << user << " " << r.body;
+    EXPECT_EQ(r.errorCode(), "auth.forbidden") << user;
+    expectUnchanged(id, before);
+  }
+  // Rejecting or returning needs the role too.
+  auto r = post("p1worker", path(id, "reject"), {{"comment", "不同意"}, {"signature", password()}});
+  EXPECT_EQ(r.status, 403u) << r.body;
+  expectUnchanged(id, before);
+}
+
+TEST_F(PermitApiApproval, ApproverOutsideTheScopeDoesNotSeeThePermit) {
+  const auto id = inApproval();
+  const auto before = permit(id);
+  // p2worker and a P2 approver_unit are both outside plant P1.
+  auto org = get("admin", "/api/v1/org-units?code=P2").json().at("items").as_array().at(0);
+  auto u = post("admin", "/api/v1/users",
+                {{"username", "p2unit"},
+                 {"display_name", "二厂基层单位审批人"},
+                 {"password", "anguan123"},
+                 {"roles", json::array{"approver_unit"}},
+                 {"org_id", org.at("id")}});
+  ASSERT_EQ(u.status, 201u) << u.body;
+  for (const char* user : {"p2worker", "p2unit"}) {
+    auto r = approve(user, id);
+    EXPECT_EQ(r.status, 404u) << user << " " << r.body;
+    EXPECT_EQ(r.errorCode(), "permit.not_found") << user;
+    expectUnchanged(id, before);
+  }
+}
+
+TEST_F(PermitApiApproval, TheApplicantCannotApproveTheirOwnPermit) {
+  const auto id = inApproval();
+  const auto before = permit(id);
+  // p1leader holds approver_unit too, but created the permit.
+  auto r = approve("p1leader", id);
+  EXPECT_EQ(r.status, 403u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.self_approval");
+  expectUnchanged(id, before);
+}
+
+TEST_F(PermitApiApproval, SignaturesAreChecked) {
+  const auto id = inApproval();
+  const auto before = permit(id);
+  struct Case {
+    const char* name;
+    json::value signature;
+    const char* code;
+  };
+  const std::vector<Case> cases = {
+      {"wrong password", password("wrong-pass1"), "permit.signature_invalid"},
+      {"empty password", password(""), "permit.signature_invalid"},
+      {"missing", nullptr, "permit.signature_required"},
+      {"unknown kind", json::object{{"kind", "fingerprint"}}, "permit.signature_required"},
+      // "GIF89a" padded to 80 bytes, base64: not a PNG.
+      {"not a png",
+       json::object{{"kind", "image"},
+                    {"image_png_base64",
+                     "R0lGODlhAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}},
+       "permit.signature_invalid"},
+      {"not base64", json::object{{"kind", "image"}, {"image_png_base64", "%%%not-base64%%%"}},
+       "permit.signature_invalid"},
+  };
+  for (const auto& c : cases) {
+    auto r = approve("p1unit", id, c.signature);
+    EXPECT_EQ(r.status, 400u) << c.name << " " << r.body;
+    EXPECT_EQ(r.errorCode(), c.code) << c.name;
+    expectUnchanged(id, before);
+  }
+  // A drawn PNG signature is accepted and served back to callers in scope.
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(72, 'x');
+  static const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string b64;
+  for (std::size_t i = 0; i < png.size(); i += 3) {
+    const unsigned n = (static_cast<unsigned char>(png[i]) << 16) |
+                       (i + 1 < png.size() ? static_cast<unsigned char>(png[i + 1]) << 8 : 0) |
+                       (i + 2 < png.size() ? static_cast<unsigned char>(png[i + 2]) : 0);
+    b64 += kB64[(n >> 18) & 63];
+    b64 += kB64[(n >> 12) & 63];
+    b64 += i + 1 < png.size() ? kB64[(n >> 6) & 63] : '=';
+    b64 += i + 2 < png.size() ? kB64[n & 63] : '=';
+  }
+  auto ok = approve("p1unit", id, json::object{{"kind", "image"}, {"image_png_base64", b64}});
+  ASSERT_EQ(ok.status, 200u) << ok.body;
+  const json::value step = ok.json().at("steps").as_array().at(0);
+  EXPECT_EQ(step.at("signature_kind").as_string(), "image");
+  const std::string file(step.at("signature_file").as_string());
+  auto served = get("p1leader", "/api/v1/permit-files/" + file);
+  EXPECT_EQ(served.status, 200u);
+  EXPECT_EQ(served.body, png);
+  EXPECT_EQ(get("p2worker", "/api/v1/permit-files/" + file).status, 404u);
+}
+
+// --- concurrency ------------------------------------------------------------------------------
+
+class PermitApiConcurrency : public PermitApiBase {};
+
+TEST_F(PermitApiConcurrency, TwoApproversOfOneStepExactlyOneWins) {
+  auto org = get("admin", "/api/v1/org-units?code=P1").json().at("items").as_array().at(0);
+  auto u = post("admin", "/api/v1/users",
+                {{"username", "p1unit2"},
+                 {"display_name", "一厂基层单位审批人 二"},
+                 {"password", "anguan123"},
+                 {"roles", json::array{"approver_unit"}},
+                 {"org_id", org.at("id")}});
+  ASSERT_EQ(u.status, 201u) << u.body;
+  for (int round = 0; round < 3; ++round) {
+    const auto id = create(plan());
+    ASSERT_EQ(submit(id).status, 200u);
+    const auto before = permit(id);
+    ASSERT_EQ(before.at("steps").as_array().at(0).at("role").as_string(), "approver_unit");
+    // Log in first so both requests race on the approval only.
+    token("p1unit");
+    token("p1unit2");
+    HttpResult a, b;
+    std::thread ta([&] { a = approve("p1unit", id); });
+    std::thread tb([&] { b = approve("p1unit2", id); });
+    ta.join();
+    tb.join();
+    std::multiset<unsigned> statuses = {a.status, b.status};
+    EXPECT_EQ(statuses, (std::multiset<unsigned>{200u, 409u})) << a.body << "\n" << b.body;
+    const auto& loser = a.status == 409 ? a : b;
+    EXPECT_EQ(loser.errorCode(), "permit.step_not_open") << loser.body;
+    auto after = permit(id);
+    std::size_t approvals = 0;
+    for (const auto& e : after.at("events").as_array()) {
+      approvals += e.at("kind").as_string() == "approved" ? 1 : 0;
+    }
+    EXPECT_EQ(approvals, 1u);
+    EXPECT_EQ(after.at("events").as_array().size(),
+              before.at("events").as_array().size() + 1 + (after.at("state") == "issued" ? 1 : 0));
+    EXPECT_EQ(after.at("steps").as_array().at(0).at("state").as_string(), "approved");
+    EXPECT_EQ(after.at("version").as_int64(), before.at("version").as_int64() + 1);
+    // Clear the way (guardian busy) for the next round.
+    auto c = post("p1leader", path(id, "cancel"), {{"reason", "测试结束"}});
+    EXPECT_EQ(c.status, 200u) << c.body;
+  }
+}
+
+// --- start gating, suspension, editing ---------------------------------------------------------
+
+class PermitApiStart : public PermitApiBase {};
+
+TEST_F(PermitApiStart, StartWithoutAGasTestIsBlocked) {
+  const auto id = issued();
+  prepareStart(id);
+  advance(kAhead + minutes(1));
+  const auto before = permit(id);
+  auto r = post("p1guard", path(id, "start"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.start_blocked");
+  EXPECT_NE(details(r).find("permit.gate.gas_missing"), std::string::npos) << details(r);
+  EXPECT_NE(details(r).find("气"), std::string::npos) << details(r);  // 气体检测
+  expectUnchanged(id, before);
+}
+
+TEST_F(PermitApiStart, StartBeforeTheWindowOrWithoutMeasuresIsBlocked) {
+  const auto id = issued();
+  passGasTest(id);
+  const auto before = permit(id);
+  auto r = post("p1guard", path(id, "start"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.start_blocked");
+  const auto d = details(r);
+  for (const char* key : {"permit.gate.before_validity", "permit.gate.measures_unconfirmed",
+                          "permit.gate.briefing_unsigned", "permit.gate.shift_leader_unchecked"}) {
+    EXPECT_NE(d.find(key), std::string::npos) << key << " " << d;
+  }
+  EXPECT_EQ(d.find("permit.gate.gas"), std::string::npos) << d;
+  expectUnchanged(id, before);
+}
+
+TEST_F(PermitApiStart, AGasTestOlderThanThirtyMinutesDoesNotCount) {
+  const auto id = issued();
+  prepareStart(id);
+  advance(kAhead + minutes(1));
+  passGasTest(id);
+  advance(minutes(31));
+  const auto before = permit(id);
+  auto r = post("p1guard", path(id, "start"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.start_blocked");
+  EXPECT_NE(details(r).find("permit.gate.gas_stale"), std::string::npos) << details(r);
+  expectUnchanged(id, before);
+  // A fresh one does.
+  passGasTest(id);
+  r = post("p1guard", path(id, "start"), json::object{});
+  EXPECT_EQ(r.status, 200u) << r.body;
+}
+
+TEST_F(PermitApiStart, AFailingGasTestIsRecordedButDoesNotCount) {
+  const auto id = issued();
+  prepareStart(id);
+  advance(kAhead + minutes(1));
+  // LEL 5 % (≥ 4 %): the limit is 0.5 %vol, so 0.6 fails.
+  auto g = post("p1guard", path(id, "gas-tests"), gasTest(0.6));
+  ASSERT_EQ(g.status, 200u) << g.body;
+  EXPECT_FALSE(g.json().at("pass").as_bool());
+  EXPECT_FALSE(g.json().at("text").as_string().empty());
+  const auto before = permit(id);
+  ASSERT_EQ(before.at("gas_tests").as_array().size(), 1u);
+  auto r = post("p1guard", path(id, "start"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.start_blocked");
+  EXPECT_NE(details(r).find("permit.gate.gas_missing"), std::string::npos) << details(r);
+  expectUnchanged(id, before);
+}
+
+TEST_F(PermitApiStart, AnExpiredPermitCannotStart) {
+  const auto id = issued();
+  prepareStart(id);
+  advance(kAhead + minutes(241));
+  runJobs();
+  auto before = permit(id);
+  EXPECT_EQ(before.at("state").as_string(), "expired");
+  EXPECT_EQ(count(kinds(before), "expired"), 1u);
+  // The leader (and guardian) are told.
+  bool told = false;
+  for (const auto& n : json::array(
+           get("p1leader", "/api/v1/notifications?page_size=100").json().at("items").as_array())) {
+    told = told || (n.at("kind").as_string() == "permit.expired" && n.at("entity_id") == id);
+  }
+  EXPECT_TRUE(told);
+  // Neither a gas test nor the start is accepted any more.
+  auto r = post("p1guard", path(id, "gas-tests"), gasTest(0.1));
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.illegal_transition");
+  expectUnchanged(id, before);
+  r = post("p1guard", path(id, "start"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.illegal_transition");
+  expectUnchanged(id, before);
+  // Running the job again changes nothing.
+  runJobs();
+  expectUnchanged(id, before);
+}
+
+TEST_F(PermitApiStart, ResumeAfterALongBreakNeedsANewGasTest) {
+  const auto id = active();
+  auto r = post("p1guard", path(id, "suspend"), {{"reason", "午休"}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "suspended");
+  // Longer than any hot-work re-test interval (30 min 特级/一级, 60 min 二级).
+  advance(minutes(61));
+  const auto before = permit(id);
+  r = post("p1guard", path(id, "resume"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.resume_blocked");
+  EXPECT_NE(details(r).find("permit.gate.retest_after_break"), std::string::npos) << details(r);
+  expectUnchanged(id, before);
+  // A failing test doesn't clear it either.
+  ASSERT_EQ(post("p1guard", path(id, "gas-tests"), gasTest(2.0)).status, 200u);
+  const auto before2 = permit(id);
+  r = post("p1guard", path(id, "resume"), json::object{});
+  EXPECT_EQ(r.errorCode(), "permit.resume_blocked");
+  expectUnchanged(id, before2);
+  passGasTest(id);
+  r = post("p1guard", path(id, "resume"), json::object{});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "active");
+}
+
+TEST_F(PermitApiStart, AShortBreakResumesWithoutANewTest) {
+  const auto id = active();
+  ASSERT_EQ(post("p1guard", path(id, "suspend"), {{"reason", "换焊条"}}).status, 200u);
+  advance(minutes(10));
+  auto r = post("p1guard", path(id, "resume"), json::object{});
+  EXPECT_EQ(r.status, 200u) << r.body;
+  // Resuming an active permit is illegal.
+  const auto before = permit(id);
+  r = post("p1guard", path(id, "resume"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.illegal_transition");
+  expectUnchanged(id, before);
+}
+
+TEST_F(PermitApiStart, AnIssuedPermitCannotBeEdited) {
+  const auto id = issued();
+  const auto before = permit(id);
+  auto body = plan();
+  body["title"] = "改过的标题";
+  body["version"] = before.at("version");
+  auto r = s().request("PUT", path(id), json::serialize(body), token("p1leader"));
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.not_editable");
+  expectUnchanged(id, before);
+  EXPECT_EQ(permit(id).at("title").as_string(), "API 测试 动火");
+  // Nor submitted again.
+  r = post("p1leader", path(id, "submit"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.illegal_transition");
+  expectUnchanged(id, before);
+}
+
+TEST_F(PermitApiStart, ADraftCanBeEditedWithItsVersionOnly) {
+  const auto id = create(plan());
+  const auto before = permit(id);
+  auto body = plan();
+  body["title"] = "改过的标题";
+  body["version"] = before.at("version").as_int64() + 5;
+  auto r = s().request("PUT", path(id), json::serialize(body), token("p1leader"));
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.stale_version");
+  expectUnchanged(id, before);
+  body["version"] = before.at("version");
+  r = s().request("PUT", path(id), json::serialize(body), token("p1leader"));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("title").as_string(), "改过的标题");
+}
+
+// --- submit: findings and overrides ------------------------------------------------------------
+
+class PermitApiSubmit : public PermitApiBase {
+ protected:
+  // A maintenance window on other equipment of 常减压 over the whole job: a warning.
+  std::int64_t maintenanceInArea() {
+    auto eq = get("admin", "/api/v1/equipment?area_id=" + std::to_string(cdu()) + "&page_size=50");
+    EXPECT_EQ(eq.status, 200u) << eq.body;
+    std::int64_t equipment = 0;
+    for (const auto& e : json::array(eq.json().at("items").as_array())) {
+      if (e.at("area_id").as_int64() == cdu()) {
+        equipment = e.at("id").as_int64();
+      }
+    }
+    EXPECT_NE(equipment, 0);
+    auto w = post("admin", "/api/v1/maintenance-windows",
+                  {{"equipment_id", equipment},
+                   {"kind", "maintenance"},
+                   {"starts_at", at(kAhead - hours(1))},
+                   {"ends_at", at(kAhead + hours(10))},
+                   {"description", "API 测试 换热器检修"}});
+    EXPECT_EQ(w.status, 201u) << w.body;
+    return w.status == 201 ? w.json().at("id").as_int64() : 0;
+  }
+};
+
+TEST_F(PermitApiSubmit, AWarningNeedsARecordedReason) {
+  const auto window = maintenanceInArea();
+  const auto id = create(plan());
+  const std::string code = "maintenance.area." + std::to_string(window);
+  bool warned = false;
+  for (const auto& f : json::array(permit(id).at("findings").as_array())) {
+    warned = warned || (f.at("code").as_string() == code && f.at("severity") == "warn");
+  }
+  ASSERT_TRUE(warned) << json::serialize(permit(id).at("findings"));
+  auto overrides = warningOverrides(id);
+  const auto before = permit(id);
+  // Without the reason for this one (blank reasons count as none).
+  for (const json::value& reason : {json::value(nullptr), json::value("  ")}) {
+    auto partial = overrides;
+    if (reason.is_null()) {
+      partial.erase(code);
+    } else {
+      partial[code] = reason;
+    }
+    auto r = post("p1leader", path(id, "submit"), {{"overrides", partial}});
+    EXPECT_EQ(r.status, 400u) << r.body;
+    EXPECT_EQ(r.errorCode(), "permit.override_reason_required");
+    EXPECT_NE(details(r).find(code), std::string::npos) << details(r);
+    expectUnchanged(id, before);
+  }
+  overrides[code] = "检修在换热器区，动火点在泵区，已设隔离";
+  auto r = post("p1leader", path(id, "submit"), {{"overrides", overrides}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "in_approval");
+  EXPECT_EQ(r.json().at("overrides").at(code).as_string(),
+            "检修在换热器区，动火点在泵区，已设隔离");
+}
+
+TEST_F(PermitApiSubmit, BlockingFindingsCannotBeOverridden) {
+  struct Case {
+    const char* name;
+    std::function<void(json::object&)> change;
+    const char* finding;
+  };
+  const std::vector<Case> cases = {
+      {"guardian is also a worker",
+       [&](json::object& p) {
+         p["worker_ids"] = json::array{personOf("p1worker"), personOf("p1guard")};
+       },
+       "guardian.not_worker"},
+      {"window longer than 8 h", [&](json::object& p) { p["to"] = at(kAhead + hours(9)); },
+       "window.validity"},
+      {"no guardian", [](json::object& p) { p.erase("guardian_id"); }, "guardian.assigned"},
+  };
+  for (const auto& c : cases) {
+    auto body = plan();
+    c.change(body);
+    const auto id = create(body);
+    const auto before = permit(id);
+    bool blocked = false;
+    for (const auto& f : before.at("findings").as_array()) {
+      blocked = blocked || (f.at("code") == c.finding && f.at("severity") == "block");
+    }
+    EXPECT_TRUE(blocked) << c.name << " " << json::serialize(before.at("findings"));
+    auto overrides = warningOverrides(id);
+    overrides[c.finding] = "领导同意";
+    auto r = post("p1leader", path(id, "submit"), {{"overrides", overrides}});
+    EXPECT_EQ(r.status, 409u) << c.name << " " << r.body;
+    EXPECT_EQ(r.errorCode(), "permit.blocked") << c.name;
+    EXPECT_NE(details(r).find(c.finding), std::string::npos) << c.name << " " << details(r);
+    expectUnchanged(id, before);
+  }
+}
+
+TEST_F(PermitApiSubmit, AGuardianCannotGuardTwoOverlappingJobs) {
+  const auto first = create(plan());
+  ASSERT_EQ(submit(first).status, 200u);
+  const auto second = create(plan());
+  const auto before = permit(second);
+  auto r = submit(second);
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.blocked");
+  EXPECT_NE(details(r).find("guardian.busy." + std::to_string(first)), std::string::npos)
+      << details(r);
+  expectUnchanged(second, before);
+}
+
+// --- time-driven jobs --------------------------------------------------------------------------
+
+class PermitApiJobs : public PermitApiBase {};
+
+TEST_F(PermitApiJobs, AnOverdueApprovalIsEscalatedOnce) {
+  const auto id = create(plan());
+  ASSERT_EQ(submit(id).status, 200u);
+  runJobs();
+  auto p = permit(id);
+  ASSERT_EQ(p.at("steps").as_array().at(0).at("role").as_string(), "approver_unit");
+  EXPECT_EQ(count(kinds(p), "escalated"), 0u);
+  // Half the SLA: a reminder, no escalation.
+  advance(minutes(61));
+  runJobs();
+  p = permit(id);
+  EXPECT_EQ(count(kinds(p), "reminded"), 1u);
+  EXPECT_EQ(count(kinds(p), "escalated"), 0u);
+  // Past the 120-minute SLA: escalated to the department approver.
+  advance(minutes(60));
+  runJobs();
+  runJobs();
+  p = permit(id);
+  const auto& step = p.at("steps").as_array().at(0);
+  EXPECT_EQ(step.at("role").as_string(), "approver_dept");
+  EXPECT_EQ(step.at("state").as_string(), "open");
+  EXPECT_EQ(step.at("escalation_level").as_int64(), 1);
+  EXPECT_EQ(count(kinds(p), "escalated"), 1u);
+  EXPECT_EQ(p.at("waiting_roles"), json::array{"approver_dept"});
+  bool told = false;
+  for (const auto& n : json::array(
+           get("dept", "/api/v1/notifications?page_size=100").json().at("items").as_array())) {
+    told = told ||
+           (n.at("kind").as_string() == "permit.approval_escalated" && n.at("entity_id") == id);
+  }
+  EXPECT_TRUE(told);
+  // Still within the second SLA period: nothing more.
+  advance(minutes(30));
+  runJobs();
+  const auto after = permit(id);
+  EXPECT_EQ(count(kinds(after), "escalated"), 1u);
+  EXPECT_EQ(after.at("steps").as_array().at(0).at("role").as_string(), "approver_dept");
+  // The original approver can no longer decide it; the department approver can.
+  auto r = approve("p1unit", id);
+  EXPECT_EQ(r.status, 403u) << r.body;
+  expectUnchanged(id, after);
+  r = approve("dept", id);
+  EXPECT_EQ(r.status, 200u) << r.body;
+}
+
+TEST_F(PermitApiJobs, AnIssuedPermitPastItsWindowExpiresAndTheLeaderIsTold) {
+  const auto id = issued();
+  advance(kAhead + minutes(240 - 20));  // within 30 min of the end: a warning first
+  runJobs();
+  auto p = permit(id);
+  EXPECT_EQ(p.at("state").as_string(), "issued");
+  EXPECT_EQ(count(kinds(p), "expiry_warning"), 1u);
+  advance(minutes(21));
+  runJobs();
+  p = permit(id);
+  EXPECT_EQ(p.at("state").as_string(), "expired");
+  EXPECT_EQ(count(kinds(p), "expired"), 1u);
+  std::set<std::string> kinds_told;
+  for (const auto& n : json::array(
+           get("p1leader", "/api/v1/notifications?page_size=100").json().at("items").as_array())) {
+    if (n.at("entity_id") == id) {
+      kinds_told.emplace(n.at("kind").as_string());
+    }
+  }
+  EXPECT_TRUE(kinds_told.count("permit.expired")) << kinds_told.size();
+  EXPECT_TRUE(kinds_told.count("permit.expiring"));
+  runJobs();
+  EXPECT_EQ(count(kinds(permit(id)), "expired"), 1u);
+}
+
+// --- bad input ----------------------------------------------------------------------------------
+
+class PermitApiInput : public PermitApiBase {};
+
+TEST_F(PermitApiInput, BadPlansAreRefusedWithTheField) {
+  const auto before = permitCount();
+  auto bad = s().request("POST", "/api/v1/permits", "{\"type\": \"hot_work\", ", token("p1leader"));
+  EXPECT_EQ(bad.status, 400u) << bad.body;
+  EXPECT_EQ(bad.errorCode(), "request.bad_json");
+
+  struct Case {
+    const char* name;
+    std::function<void(json::object&)> change;
+    const char* field;
+    const char* reason;
+  };
+  const std::vector<Case> cases = {
+      {"unknown field", [](json::object& p) { p["colour"] = "red"; }, "colour", "unknown_field"},
+      {"to before from", [&](json::object& p) { p["to"] = at(minutes(5)); }, "to", "before_start"},
+      {"to equals from", [&](json::object& p) { p["to"] = p["from"]; }, "to", "before_start"},
+      {"bad time", [](json::object& p) { p["from"] = "tomorrow"; }, "from", "bad_time"},
+      {"unknown area", [](json::object& p) { p["area_id"] = 999999; }, "area_id", "bad_reference"},
+      {"area of another plant",
+       [&](json::object& p) {
+         auto areas = get("admin", "/api/v1/areas?page_size=200").json().at("items").as_array();
+         for (const auto& a : areas) {
+           if (a.at("code").as_string().rfind("A-P2", 0) == 0) {
+             p["area_id"] = a.at("id");
+           }
+         }
+       },
+       "area_id", "bad_reference"},
+      {"worker out of scope",
+       [&](json::object& p) { p["worker_ids"] = json::array{personOf("p2worker")}; }, "worker_ids",
+       "bad_reference"},
+      {"unknown leader", [](json::object& p) { p["leader_id"] = 999999; }, "leader_id",
+       "bad_reference"},
+      {"unknown type", [](json::object& p) { p["type"] = "juggling"; }, "type", "unknown_type"},
+      {"no title", [](json::object& p) { p.erase("title"); }, "title", "required"},
+      {"worker ids not numbers", [](json::object& p) { p["worker_ids"] = json::array{"x"}; },
+       "worker_ids", "wrong_type"},
+      {"wind out of range",
+       [](json::object& p) {
+         p["conditions"] = json::object{{"wind_level", 18}};
+       },
+       "conditions.wind_level", "out_of_range"},
+  };
+  for (const auto& c : cases) {
+    auto body = plan();
+    c.change(body);
+    auto r = post("p1leader", "/api/v1/permits", body);
+    EXPECT_EQ(r.status, 400u) << c.name << " " << r.body;
+    EXPECT_EQ(r.errorCode(), "validation.failed") << c.name;
+    auto d = r.json().at("error").at("details");
+    ASSERT_TRUE(d.is_object()) << c.name << " " << r.body;
+    const auto* v = d.as_object().if_contains(c.field);
+    ASSERT_NE(v, nullptr) << c.name << " " << r.body;
+    EXPECT_EQ(*v, c.reason) << c.name;
+  }
+  EXPECT_EQ(permitCount(), before);
+  // Only planners may plan.
+  auto r = post("p1worker", "/api/v1/permits", plan());
+  EXPECT_EQ(r.status, 403u) << r.body;
+  EXPECT_EQ(permitCount(), before);
+}
+
+// --- public status and scope -------------------------------------------------------------------
+
+class PermitApiPublic : public PermitApiBase {};
+
+TEST_F(PermitApiPublic, StatusPageNeedsNoLoginAndShowsNoPhoneNumbers) {
+  const auto id = issued();
+  auto p = permit(id);
+  const std::string token(p.at("public_token").as_string());
+  auto r = s().request("GET", "/api/v1/public/permits/" + token);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto o = r.json().as_object();
+  EXPECT_EQ(o.at("number"), p.at("number"));
+  EXPECT_EQ(o.at("leader_name"), p.at("leader_name"));
+  EXPECT_FALSE(o.at("approvals").as_array().empty());
+  EXPECT_EQ(r.body.find("phone"), std::string::npos) << r.body;
+  EXPECT_FALSE(std::regex_search(r.body, std::regex("1[3-9][0-9]{9}"))) << r.body;
+  EXPECT_EQ(r.body.find("employee_no"), std::string::npos);
+  EXPECT_FALSE(o.contains("plan"));
+  EXPECT_FALSE(o.contains("events"));
+  // A guessed token is not found.
+  auto guess = s().request("GET", "/api/v1/public/permits/" + std::string(token.size(), 'a'));
+  EXPECT_EQ(guess.status, 404u);
+  EXPECT_EQ(guess.errorCode(), "permit.not_found");
+}
+
+TEST_F(PermitApiPublic, APermitOfAnotherPlantIsNotFound) {
+  const auto id = create(plan());
+  for (const char* user : {"p2worker"}) {
+    auto r = get(user, path(id));
+    EXPECT_EQ(r.status, 404u) << r.body;
+    EXPECT_EQ(r.errorCode(), "permit.not_found");
+    r = get(user, path(id, "report"));
+    EXPECT_EQ(r.status, 404u) << r.body;
+    bool listed = false;
+    for (const auto& x : json::array(get(user, "/api/v1/permits").json().at("items").as_array())) {
+      listed = listed || x.at("id").as_int64() == id;
+    }
+    EXPECT_FALSE(listed);
+  }
+  EXPECT_EQ(get("p1worker", path(id)).status, 200u);
+  EXPECT_EQ(get("p1worker", path(id + 1000)).status, 404u);
+}
+
+}  // namespace
+}  // namespace anguan::testing_api

@@ -313,9 +313,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  // The common window start T: after phase A (estimate 25 ms per permit and client pair).
+  // The common window start T: after phase A (--lead seconds, default 30 + N/4).
   const auto sys_now = std::chrono::system_clock::now();
-  const int lead_s = lead > 0 ? lead : 30 + n * 12 / std::max(1, clients) / 10;
+  const int lead_s = lead > 0 ? lead : 30 + n / 4;  // phase A took 65–160 ms per permit
   const auto window_from =
       std::chrono::ceil<std::chrono::minutes>(sys_now + std::chrono::seconds(lead_s));
   const auto window_to = window_from + std::chrono::hours(2);

@@ -65,6 +65,7 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
                 [p = app->permits.get()](Instant now) { return p->runDeadlines(now); });
   app->hazards = std::make_unique<service::HazardService>(*app->store, *app->clock, app->settings,
                                                           *app->events);
+  app->hazards->setCodec(app->codec.get());
   app->jobs.add("hazards.deadlines",
                 [h = app->hazards.get()](Instant now) { return h->chase(now); });
   app->jobs.add("hazards.inspections",

@@ -184,6 +184,33 @@ TEST_F(HazardApiTest, IllegalTransitionsAreRefusedAndChangeNothing) {
   EXPECT_EQ(r.json().at("state").as_string(), "rectifying");
 }
 
+TEST_F(HazardApiTest, LedgerExportsWithItsFiltersAndScope) {
+  const auto id = reportForWorker("物.防护缺失");
+  const std::string marker = "api test 物.防护缺失";
+  // 物.防护缺失 and 管理.培训, percent-encoded.
+  const std::string guard =
+      "/api/v1/hazards/export?format=csv&type=%E7%89%A9.%E9%98%B2%E6%8A%A4%E7%BC%BA%E5%A4%B1";
+  const std::string training =
+      "/api/v1/hazards/export?format=csv&type=%E7%AE%A1%E7%90%86.%E5%9F%B9%E8%AE%AD";
+  auto csv = get("safety", guard);
+  ASSERT_EQ(csv.status, 200u) << csv.body;
+  EXPECT_NE(csv.body.find("编号"), std::string::npos);
+  EXPECT_NE(csv.body.find(marker), std::string::npos);
+  EXPECT_NE(csv.body.find(std::to_string(id)), std::string::npos);
+  // The filter applies: another type's export does not hold it.
+  auto other = get("safety", training);
+  ASSERT_EQ(other.status, 200u);
+  EXPECT_EQ(other.body.find(marker), std::string::npos);
+  // The scope applies: the second plant's worker does not see the first plant's hazards.
+  auto p2 = get("p2worker", guard);
+  ASSERT_EQ(p2.status, 200u);
+  EXPECT_EQ(p2.body.find(marker), std::string::npos);
+  auto xlsx = get("safety", "/api/v1/hazards/export?format=xlsx&state=assigned");
+  ASSERT_EQ(xlsx.status, 200u);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+  EXPECT_EQ(get("safety", "/api/v1/hazards/export?format=pdf").status, 400u);
+}
+
 TEST_F(HazardApiTest, PhotosMustBeImagesWithinTheLimit) {
   auto r = s().request("POST", "/api/v1/hazard-files", "hello, not an image", token("p1worker"));
   EXPECT_EQ(r.status, 400u);

@@ -282,6 +282,33 @@ void addHazardRoutes(Router& router, Services& s) {
                 AG_REPLY_IF_ERROR(auto page, hz.mine(ctx.caller(), ctx.queryValue("role")), ctx);
                 return pageReply(page, tz, clock.now());
               }});
+  router.add({http::verb::get, "/api/v1/hazards/export", Access::kSignedIn, false, false,
+              "Export the ledger as XLSX or CSV (?format=xlsx|csv, same filters as the ledger)",
+              "hazards", [&hz, &clock](Context& ctx) -> Reply {
+                AG_REPLY_IF_ERROR(auto q, ledgerQuery(ctx, clock.now()), ctx);
+                const auto f = ctx.queryValue("format");
+                if (!f.empty() && f != "xlsx" && f != "csv") {
+                  return errorReply(Error::invalidArgument("query.bad_value", "format: xlsx or csv")
+                                        .with("field", "format"),
+                                    ctx.language);
+                }
+                const bool xlsx = f != "csv";
+                AG_REPLY_IF_ERROR(
+                    std::string bytes,
+                    hz.exportLedger(ctx.caller(), q,
+                                    xlsx ? service::SheetFormat::kXlsx : service::SheetFormat::kCsv,
+                                    ctx.language),
+                    ctx);
+                Reply r;
+                r.body = std::move(bytes);
+                r.content_type =
+                    xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                         : "text/csv; charset=utf-8";
+                r.headers.emplace_back(
+                    "Content-Disposition",
+                    std::string("attachment; filename=\"hazards.") + (xlsx ? "xlsx\"" : "csv\""));
+                return r;
+              }});
   router.add({http::verb::post, "/api/v1/hazards", Access::kSignedIn, true, false,
               "Report a hazard", "hazards", [&hz, &clock, tz](Context& ctx) -> Reply {
                 AG_REPLY_IF_ERROR(auto body, parseBody(ctx), ctx);

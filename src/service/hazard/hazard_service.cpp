@@ -336,6 +336,99 @@ Result<store::HazardPage> HazardService::list(const auth::Principal& caller,
   return page;
 }
 
+Result<std::string> HazardService::exportLedger(const auth::Principal& caller,
+                                                store::HazardQuery query, SheetFormat format,
+                                                const std::string& language) {
+  if (codec_ == nullptr) {
+    return Error::unavailable("hazard.export_unavailable", "export is not configured");
+  }
+  const bool en = language == "en";
+  const int tz = settings_.tz_offset_minutes;
+  query.page_size = 1000;
+  query.page = 1;
+  AG_ASSIGN_OR_RETURN(auto first, list(caller, query));
+  if (first.total > kExportMax) {
+    return Error::invalidArgument("hazard.export_too_large", "too many hazards for one export")
+        .with("total", std::to_string(first.total));
+  }
+  std::vector<HazardRow> rows = std::move(first.items);
+  while (static_cast<std::int64_t>(rows.size()) < first.total) {
+    ++query.page;
+    AG_ASSIGN_OR_RETURN(auto page, list(caller, query));
+    if (page.items.empty()) {
+      break;
+    }
+    rows.insert(rows.end(), page.items.begin(), page.items.end());
+  }
+  // Names of areas, types and assignees.
+  std::map<std::int64_t, std::string> areas, people;
+  std::map<std::string, std::string> type_names;
+  AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
+    store::ListQuery q;
+    q.page_size = 1000;
+    q.scope_prefix = caller.org_path;
+    AG_ASSIGN_OR_RETURN(auto page, tx.records().list(*base::findSchema("areas"), q));
+    for (const auto& a : page.items) {
+      areas[a.id] = a.getText("name");
+    }
+    AG_ASSIGN_OR_RETURN(auto types, tx.hazards().types());
+    for (const auto& t : types) {
+      type_names[t.code] = en && !t.name_en.empty() ? t.name_en : t.name_zh;
+    }
+    for (const auto& h : rows) {
+      if (h.assignee_person_id != 0 && people.count(h.assignee_person_id) == 0) {
+        auto p = tx.records().get(*base::findSchema("people"), h.assignee_person_id);
+        people[h.assignee_person_id] =
+            p ? p->getText("name") : "#" + std::to_string(h.assignee_person_id);
+      }
+    }
+    return {};
+  }));
+  auto when = [tz](const std::optional<Instant>& t) -> std::string {
+    if (!t) {
+      return "";
+    }
+    std::string s = formatRfc3339(*t, tz).substr(0, 16);
+    s[10] = ' ';
+    return s;
+  };
+  static const std::map<std::string, std::pair<const char*, const char*>> kStates = {
+      {"reported", {"已上报", "Reported"}},     {"assigned", {"已指派", "Assigned"}},
+      {"rectifying", {"整改中", "Rectifying"}}, {"submitted", {"待验证", "To verify"}},
+      {"closed", {"已销号", "Closed"}},         {"rejected", {"已驳回", "Rejected"}}};
+  Table table;
+  table.sheet_name = en ? "Hazards" : "隐患台账";
+  if (en) {
+    table.rows.push_back({"No.", "Area", "Type", "Level", "State", "Description", "Reporter",
+                          "Discovered", "Reported", "Assignee", "Deadline", "Closed", "On time",
+                          "Overdue", "Recurs", "Measure"});
+  } else {
+    table.rows.push_back({"编号", "区域", "类型", "等级", "状态", "隐患描述", "上报人", "发现时间",
+                          "上报时间", "整改责任人", "整改期限", "销号时间", "按期", "逾期",
+                          "重复隐患", "整改措施"});
+  }
+  const Instant now = clock_.now();
+  for (const auto& h : rows) {
+    const auto st = kStates.at(hazard::toString(h.state));
+    const bool overdue = hazard::owesRectification(h.state) && h.deadline && *h.deadline < now;
+    const auto type = type_names.find(h.type_code);
+    table.rows.push_back(
+        {std::to_string(h.id),
+         areas.count(h.area_id) ? areas[h.area_id] : std::to_string(h.area_id),
+         type != type_names.end() ? type->second : h.type_code,
+         h.level == hazard::Level::kMajor ? (en ? "Major" : "重大") : (en ? "General" : "一般"),
+         en ? st.second : st.first, h.description, h.reporter_name, when(h.discovered_at),
+         when(h.reported_at), h.assignee_person_id ? people[h.assignee_person_id] : "",
+         when(h.deadline), when(h.closed_at),
+         h.closed_at ? (hazard::closedOnTime(h.deadline, h.closed_at) ? (en ? "yes" : "是")
+                                                                      : (en ? "no" : "否"))
+                     : "",
+         overdue ? (en ? "yes" : "是") : "",
+         h.recurrence_of != 0 ? "#" + std::to_string(h.recurrence_of) : "", h.rectify_measure});
+  }
+  return codec_->write(table, format);
+}
+
 Result<store::HazardPage> HazardService::mine(const auth::Principal& caller,
                                               const std::string& role) {
   store::HazardPage page;

@@ -24,6 +24,7 @@
 #include "anguan/domain/risk/risk.hpp"
 #include "anguan/domain/store/store.hpp"
 #include "anguan/service/context.hpp"
+#include "anguan/service/spreadsheet.hpp"
 
 namespace anguan::service {
 
@@ -113,6 +114,8 @@ class HazardService {
         config_(std::move(config)) {}
 
   const HazardConfig& config() const { return config_; }
+  // The XLSX/CSV writer for exportLedger (set by the composition root).
+  void setCodec(const SpreadsheetCodec* codec) { codec_ = codec; }
 
   // Photos: JPEG/PNG/WebP by magic bytes, at most max_photo_bytes. Returns the file id.
   // kInvalidArgument "hazard.photo_not_image", kPayloadTooLarge "hazard.photo_too_large".
@@ -128,6 +131,14 @@ class HazardService {
   [[nodiscard]] Result<HazardDetail> get(const auth::Principal& caller, std::int64_t id);
   [[nodiscard]] Result<store::HazardPage> list(const auth::Principal& caller,
                                                store::HazardQuery query);
+  // The ledger as a sheet (same filters and order as list, every page, at most kExportMax
+  // rows): number, area, type, level, state, description, reporter, times, assignee, deadline,
+  // closed on time, recurrence. kUnavailable "hazard.export_unavailable" without a codec;
+  // kInvalidArgument "hazard.export_too_large" above kExportMax rows.
+  static constexpr std::int64_t kExportMax = 50000;
+  [[nodiscard]] Result<std::string> exportLedger(const auth::Principal& caller,
+                                                 store::HazardQuery query, SheetFormat format,
+                                                 const std::string& language);
   // The caller's own work: hazards assigned to their person to rectify, and submitted ones
   // they may verify.
   [[nodiscard]] Result<store::HazardPage> mine(const auth::Principal& caller,
@@ -213,6 +224,7 @@ class HazardService {
   const Settings& settings_;
   EventPublisher& events_;
   HazardConfig config_;
+  const SpreadsheetCodec* codec_ = nullptr;
 };
 
 // `anguan demo` (after the base demo): twelve months of hazards (mostly closed on time, some

@@ -333,8 +333,15 @@ class PermitApiApproval : public PermitApiBase {
 
 TEST_F(PermitApiApproval, ApprovingTwiceIsAConflict) {
   const auto id = inApproval();
-  ASSERT_EQ(approve("p1unit", id).status, 200u);
+  // The safety department's step (一级 and 特级 both have one) isn't open before the unit's.
   auto before = permit(id);
+  auto early = approve("hse", id);
+  EXPECT_EQ(early.status, 409u) << early.body;
+  EXPECT_EQ(early.errorCode(), "permit.step_not_open");
+  EXPECT_NE(details(early).find("pending"), std::string::npos) << details(early);
+  expectUnchanged(id, before);
+  ASSERT_EQ(approve("p1unit", id).status, 200u);
+  before = permit(id);
   auto again = approve("p1unit", id);
   EXPECT_EQ(again.status, 409u) << again.body;
   EXPECT_EQ(again.errorCode(), "permit.step_not_open");

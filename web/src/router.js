@@ -25,6 +25,13 @@ const routes = [
       { path: 'permits/types', name: 'permit-types', component: () => import('./desktop/permits/WorkTypesPage.vue') },
       { path: 'permits/:id/edit', name: 'permit-edit', component: () => import('./desktop/permits/PlanPage.vue') },
       { path: 'permits/:id', name: 'permit', component: () => import('./desktop/permits/PermitDetail.vue'), props: true },
+      // Hazards, risk register, inspections, incidents (issue 4)
+      { path: 'hazards', name: 'hazards', component: () => import('./desktop/hazards/LedgerPage.vue') },
+      { path: 'hazards/overdue', name: 'hazards-overdue', component: () => import('./desktop/hazards/OverduePage.vue') },
+      { path: 'hazards/:id', name: 'hazard', component: () => import('./desktop/hazards/HazardDetail.vue'), props: true },
+      { path: 'risk', name: 'risk', component: () => import('./desktop/hazards/RiskPage.vue') },
+      { path: 'inspections', name: 'inspections', component: () => import('./desktop/hazards/InspectionsPage.vue') },
+      { path: 'incidents', name: 'incidents', component: () => import('./desktop/hazards/IncidentsPage.vue') },
     ],
   },
   { path: '/m/login', name: 'm-login', component: () => import('./mobile/MobileLogin.vue'), meta: { public: true, mobile: true } },

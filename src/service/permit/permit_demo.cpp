@@ -323,7 +323,8 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
     }
 
     // Crew: pick until the feasibility rules pass without a block (as of the planning time).
-    const Instant created = from - minutes(60 * (6 + pick(60)));
+    const Instant created =
+        current ? now - minutes(60 * (10 + pick(20))) : from - minutes(60 * (6 + pick(60)));
     permit::FeasibilityInput in;
     in.type = type;
     in.level = grade.level;
@@ -607,9 +608,9 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
                            (outcome == Outcome::kExpired && pick(2) == 0);
     if (row.state == "issued" && goes_live) {
       // On site: gas tests, measures, briefing, shift check, then start.
-      Instant site = std::max(t, from - minutes(40));
+      Instant site = std::max(t, from - minutes(30));
       if (outcome == Outcome::kIssued) {
-        site = std::min(site, now - minutes(5));
+        site = std::min(site, now - minutes(15));
       }
       const Approver leader_actor{planner.id, leader->name};
       const bool needs_gas =
@@ -619,7 +620,7 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
                          : type->code == "confined_space" ? permit::GasContext::kConfinedSpace
                          : type->code == "temp_power"     ? permit::GasContext::kTempPower
                                                           : permit::GasContext::kOther;
-        const Instant sampled = outcome == Outcome::kIssued ? site : from - minutes(5 + pick(20));
+        const Instant sampled = site + minutes(4);
         const bool first_fails = pick(12) == 0;
         for (int round = first_fails ? 0 : 1; round < 2; ++round) {
           for (const auto& gas : type->gas.gases) {
@@ -637,7 +638,7 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
               s.value = 0.1 * pick(5);
             }
             const auto verdict = permit::evaluateGas(s, ctx);
-            const Instant at = sampled - minutes(round == 0 ? 15 : 0);
+            const Instant at = round == 0 ? site + minutes(1) : sampled;
             arrayAt(doc, "gas_tests")
                 .push_back(json::object{{"sampled_at", toMillis(at)},
                                         {"recorded_at", toMillis(at + minutes(1))},
@@ -665,23 +666,23 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
         measures[m.code] = json::object{{"applies", pick(5) != 0},
                                         {"confirmed_by", leader->name},
                                         {"confirmed_by_id", planner.id},
-                                        {"at", toMillis(site + minutes(10))}};
+                                        {"at", toMillis(site + minutes(6))}};
       }
-      walk.event("measures_confirmed", site + minutes(10), leader_actor,
+      walk.event("measures_confirmed", site + minutes(6), leader_actor,
                  json::object{{"count", type->measures.size()}});
       doc["briefing"] = json::object{{"giver", leader->name},
                                      {"receivers", doc["names"].as_object()["workers"]},
                                      {"by", leader->name},
-                                     {"at", toMillis(site + minutes(15))}};
-      walk.event("briefing", site + minutes(15), leader_actor,
+                                     {"at", toMillis(site + minutes(8))}};
+      walk.event("briefing", site + minutes(8), leader_actor,
                  json::object{{"giver", leader->name}, {"receivers", crew.size()}});
       if (type->needs_shift_leader_check) {
         doc["shift_check"] = json::object{{"by", approvers["approver_unit"].name},
-                                          {"at", toMillis(site + minutes(20))}};
-        walk.event("shift_check", site + minutes(20), approvers["approver_unit"]);
+                                          {"at", toMillis(site + minutes(10))}};
+        walk.event("shift_check", site + minutes(10), approvers["approver_unit"]);
       }
       if (outcome != Outcome::kIssued) {
-        const Instant started = std::max(from, site + minutes(25));
+        const Instant started = std::max(from, site + minutes(12));
         row.started_at = started;
         t = started;
         AG_RETURN_IF_ERROR(walk.apply(Action::kStart, "started", started, leader_actor));
@@ -748,6 +749,10 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
       row.updated_at = walk.events.back().at;
     }
     row.doc = json::serialize(doc);
+    // Countersigned steps and progress during a suspension were generated out of order.
+    std::stable_sort(
+        walk.events.begin(), walk.events.end(),
+        [](const store::PermitEventRow& x, const store::PermitEventRow& y) { return x.at < y.at; });
     built.push_back({row, std::move(walk.events)});
   }
 

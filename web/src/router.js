@@ -54,6 +54,7 @@ const routes = [
       { path: 'data/:entity/new', name: 'm-entity-new', component: () => import('./mobile/MobileEntityForm.vue'), props: true },
       { path: 'data/:entity/:id', name: 'm-entity-detail', component: () => import('./mobile/MobileEntityDetail.vue'), props: true },
       { path: 'me', name: 'm-me', component: () => import('./mobile/MobileMe.vue') },
+      { path: 'notifications', name: 'm-notifications', component: () => import('./mobile/MobileNotifications.vue') },
     ],
   },
   { path: '/p/:token', name: 'permit-public', component: () => import('./mobile/permits/PublicStatus.vue'), props: true, meta: { public: true } },

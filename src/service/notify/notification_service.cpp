@@ -43,6 +43,10 @@ Result<std::vector<std::int64_t>> NotificationService::roleHolders(store::Transa
 }
 
 Result<std::int64_t> NotificationService::dispatch(std::int64_t limit) {
+  std::unique_lock guard(dispatch_mutex_, std::try_to_lock);
+  if (!guard.owns_lock()) {
+    return 0;
+  }
   std::vector<store::Notification> pending;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
     AG_ASSIGN_OR_RETURN(pending, tx.notifications().pendingPush(limit, 10));

@@ -4,6 +4,7 @@ import hazard from './hazards.en.js';
 export default {
   permit,
   hazard,
+  notify: { title: 'Notifications', readAll: 'Mark all read', empty: 'No notifications' },
   app: { name: 'Anguan', fullName: 'Anguan · Work Safety Management', slogan: 'Safe production, everyone involved' },
   common: {
     yes: 'Yes',

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -51,7 +52,10 @@ class NotificationService {
                                                                      const std::string& role,
                                                                      const std::string& org_path);
 
-  // Pushes up to `limit` unpushed notifications; returns how many were pushed.
+  // Pushes up to `limit` unpushed notifications; returns how many were pushed. One dispatch runs
+  // at a time per process: a call while another is running returns 0 at once (the running one,
+  // or the next scheduled run, pushes what is left), so concurrent writers never contend for
+  // the same outbox rows.
   [[nodiscard]] Result<std::int64_t> dispatch(std::int64_t limit = 500);
 
   [[nodiscard]] Result<NotificationPage> list(const auth::Principal& caller, bool unread_only,
@@ -63,6 +67,7 @@ class NotificationService {
   store::Store& store_;
   const Clock& clock_;
   EventPublisher& events_;
+  std::mutex dispatch_mutex_;
 };
 
 }  // namespace anguan::service

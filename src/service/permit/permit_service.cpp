@@ -782,7 +782,7 @@ Result<json::object> PermitService::create(const auth::Principal& caller,
                                                     {"level", row.level},
                                                     {"title", row.title}}));
   }));
-  afterCommit(org_path, id, "draft");
+  afterCommit(org_path, id, "draft", false);
   return get(caller, id);
 }
 
@@ -790,6 +790,7 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
                                            const Mutator& fn) {
   const Instant now = clock_.now();
   std::string org_path, state;
+  bool notified = false;
   AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
     AG_ASSIGN_OR_RETURN(auto row, tx.permits().get(id));
     if (caller != nullptr && !auth::inScope(caller->org_path, row.org_path)) {
@@ -804,7 +805,23 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
     }
     ctx.doc = std::move(doc.as_object());
     if (const auto* wt = objectIn(ctx.doc, "work_type")) {
-      AG_ASSIGN_OR_RETURN(ctx.type, permit_json::fromJson(*wt));
+      // The snapshot of a (code, rules_version) never changes: parse it once per process.
+      const auto key = std::make_pair(stringIn(*wt, "code"), intIn(*wt, "rules_version"));
+      bool cached = false;
+      {
+        std::lock_guard lock(types_mutex_);
+        if (auto it = parsed_types_.find(key); it != parsed_types_.end()) {
+          ctx.type = it->second;
+          cached = true;
+        }
+      }
+      if (!cached) {
+        AG_ASSIGN_OR_RETURN(ctx.type, permit_json::fromJson(*wt));
+        std::lock_guard lock(types_mutex_);
+        if (parsed_types_.size() < 256) {
+          parsed_types_.emplace(key, ctx.type);
+        }
+      }
     }
     const std::string before_state = row.state;
     AG_RETURN_IF_ERROR(fn(ctx));
@@ -827,6 +844,7 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
     }
     org_path = ctx.row.org_path;
     state = ctx.row.state;
+    notified = !ctx.notices.empty();
     json::object after{{"number", ctx.row.number}, {"state", ctx.row.state}};
     if (!ctx.events.empty()) {
       after["event"] = ctx.events.back().kind;
@@ -836,7 +854,7 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
                        ctx.row.org_path, json::serialize(json::object{{"state", before_state}}),
                        json::serialize(after));
   }));
-  afterCommit(org_path, id, state);
+  afterCommit(org_path, id, state, notified);
   return id;
 }
 
@@ -847,14 +865,16 @@ Result<json::object> PermitService::change(const auth::Principal& caller, std::i
 }
 
 void PermitService::afterCommit(const std::string& org_path, std::int64_t id,
-                                const std::string& state) {
+                                const std::string& state, bool notified) {
   Event e;
   e.topic = "permits.changed";
   e.org_path = org_path;
   e.json = json::serialize(json::object{{"id", id}, {"state", state}});
   events_.publish(e);
-  auto dispatched = notifications_.dispatch();
-  (void)dispatched;
+  if (notified) {
+    auto dispatched = notifications_.dispatch();
+    (void)dispatched;
+  }
 }
 
 Result<json::object> PermitService::update(const auth::Principal& caller, std::int64_t id,

@@ -174,7 +174,9 @@ class PermitService {
   // mutate() then the caller's view of the permit.
   [[nodiscard]] Result<boost::json::object> change(const auth::Principal& caller, std::int64_t id,
                                                    const Mutator& fn);
-  void afterCommit(const std::string& org_path, std::int64_t id, const std::string& state);
+  // Publishes the change; pushes the outbox when the change enqueued notifications.
+  void afterCommit(const std::string& org_path, std::int64_t id, const std::string& state,
+                   bool notified = true);
   [[nodiscard]] Result<std::vector<permit::WorkTypeDef>> loadTypes(store::Transaction& tx);
 
   store::Store& store_;
@@ -185,6 +187,8 @@ class PermitService {
   EnvironmentCheck* environment_ = nullptr;
   std::mutex types_mutex_;
   std::vector<permit::WorkTypeDef> types_cache_;
+  // Parsed work-type snapshots of permits by (code, rules_version).
+  std::map<std::pair<std::string, std::int64_t>, permit::WorkTypeDef> parsed_types_;
   bool types_cached_ = false;
 };
 

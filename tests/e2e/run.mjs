@@ -22,7 +22,7 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const only = process.env.ANGUAN_E2E_ONLY || '';
 const ADMIN = { username: 'admin', password: 'anguan123' };
 const ACTION_TIMEOUT = 10000;
-const WATCHDOG_MS = 420000;
+const WATCHDOG_MS = 600000;
 
 // The server's enterprise time zone for this run: a fixed offset at which it is 22:xx now, so a
 // job planned for "tonight" can start within minutes (night hours are 20:00–06:00). The browser
@@ -763,6 +763,223 @@ test('hazard: a worker reports on the phone with a photo, the assignee rectifies
     await shot(page, 'hazard-m-closed');
     const h = await apiCall('GET', `/hazards/${id}`, workerToken);
     assert(h.state === 'closed' && h.closed_on_time && h.files.length >= 2, `server state: ${h.state}, on time ${h.closed_on_time}, files ${h.files.length}`);
+  } finally {
+    for (const c of contexts) await c.close().catch(() => {});
+  }
+});
+
+// ---------------------------------------------------------------- permits on the desktop (issue 3 screens)
+
+async function desktopLoginAs(page, username) {
+  await page.goto(`${base}/login`);
+  await page.locator('input[data-test=username], [data-test=username] input').first().fill(username);
+  await page.locator('input[data-test=password], [data-test=password] input').first().fill(ADMIN.password);
+  await page.locator('[data-test=login-submit]').click();
+  await page.locator('[data-test=user-name]').waitFor();
+}
+
+const planItem = (page, field) => page.locator(`[data-test=plan-form] .el-form-item[data-field="${field}"]`);
+
+// A remote-search select on the plan form: type, wait for the option with this label, pick it.
+async function planPick(page, field, query, label) {
+  await dropdownsClosed(page);
+  const item = planItem(page, field);
+  await item.locator('.el-select__wrapper').click();
+  await item.locator('input').first().fill(query);
+  const option = page.locator('.el-select-dropdown__item:visible', { hasText: label || query }).first();
+  await option.waitFor();
+  await option.click();
+  // A multiple select stays open: click outside it.
+  if (await page.locator('.el-select-dropdown:visible').count()) await page.locator('[data-test=plan-form] .el-divider').first().click();
+  await dropdownsClosed(page);
+}
+
+// "YYYY-MM-DD HH:mm" of an instant in the run's enterprise zone (the desktop pickers' format).
+const zoneText = (ms) => zoneLocal(ms).replace('T', ' ');
+
+// A small PDF the server accepts (it checks the %PDF- magic).
+const PDF_BYTES = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+async function fakePng(page, label) {
+  const dataUrl = await page.evaluate((text) => {
+    const c = document.createElement('canvas');
+    c.width = 640;
+    c.height = 480;
+    const g = c.getContext('2d');
+    g.fillStyle = '#2f3b46';
+    g.fillRect(0, 0, 640, 480);
+    g.fillStyle = '#f5c400';
+    g.font = 'bold 60px sans-serif';
+    g.fillText(text, 80, 260);
+    return c.toDataURL('image/png');
+  }, label);
+  return { name: `${label}.png`, mimeType: 'image/png', buffer: Buffer.from(dataUrl.split(',')[1], 'base64') };
+}
+
+const DESKTOP_NIGHT = { ...DESKTOP, timezoneId: NIGHT_TZ.id };
+
+test('permit: desktop — plan with live grading and findings, attachments, approval queue, timeline, board; a hazard raised from a permit', async () => {
+  // The work leader's crew: himself, a worker with a height certificate, and a guardian who is free
+  // in the window (the mobile scenario may still be guarding with p1guard). Looked up through the API.
+  const leaderToken = await apiLogin('p1leader');
+  const me = async (u) => (await apiCall('GET', '/auth/me', await apiLogin(u))).person_id;
+  const crew = { leader: await me('p1leader'), worker: await me('p1worker') };
+  const areas = (await apiCall('GET', '/areas?page_size=200', leaderToken)).items || [];
+  const area = areas.find((a) => a.code === 'A-P1-MW');
+  assert(area, `p1leader should see the maintenance hall A-P1-MW (${areas.length} areas visible)`);
+  const from = Math.ceil((Date.now() + 10 * 60000) / 60000) * 60000;
+  const to = from + 60 * 60000;
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  const certs = (await apiCall('GET', '/certificates?page_size=500', leaderToken)).items || [];
+  const guardians = [...new Set(certs.filter((c) => c.cert_type === 'guardian_training' && c.status === 'valid').map((c) => c.person_id))].filter((id) => id !== crew.leader);
+  let guardian = null;
+  for (const id of guardians) {
+    const pv = await apiCall('POST', '/permits/preview', leaderToken, {
+      type: 'height', title: 'probe', area_id: area.id, from: iso(from), to: iso(to), leader_id: crew.leader, guardian_id: id, worker_ids: [crew.worker], conditions: { height_m: 3 },
+    });
+    if (!(pv.findings || []).some((f) => f.severity !== 'pass')) {
+      guardian = id;
+      break;
+    }
+  }
+  assert(guardian, 'no free, qualified guardian for the desktop permit');
+  const person = async (id) => (await apiCall('GET', `/people/${id}`, leaderToken)).name;
+  const names = { leader: await person(crew.leader), guardian: await person(guardian), worker: await person(crew.worker) };
+  const title = `维修车间行车轨道检修 ${stamp}`;
+  log(`# desktop permit: window ${zoneText(from)} – ${zoneText(to)}, guardian ${names.guardian}`);
+
+  const L = await newPage(browser, DESKTOP_NIGHT);
+  const contexts = [L.context];
+  try {
+    const page = L.page;
+    await desktopLoginAs(page, 'p1leader');
+    await page.locator('[data-test=menu-permit-new]').click();
+    await page.waitForURL('**/permits/new');
+    await planItem(page, 'type').locator('.el-select__wrapper').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '高处作业' }).click();
+    await dropdownsClosed(page);
+    await planItem(page, 'title').locator('input').fill(title);
+    await planPick(page, 'area_id', area.name);
+    const range = planItem(page, 'window').locator('input');
+    await range.nth(0).click();
+    await range.nth(0).fill(zoneText(from));
+    await range.nth(1).fill(zoneText(to));
+    await range.nth(1).press('Enter');
+    await page.locator('[data-test=plan-form] .el-divider').first().click(); // close the picker
+    await planPick(page, 'leader_id', names.leader);
+    await planPick(page, 'guardian_id', names.guardian);
+    await planPick(page, 'worker_ids', names.worker);
+    const height = planItem(page, 'height_m').locator('input');
+    await height.fill('3');
+    await height.press('Tab');
+
+    // Live grading: height Ⅰ with the reason, and the feasibility findings (all pass here).
+    await page.waitForFunction(() => /Ⅰ/.test(document.querySelector('[data-test=grade-level]')?.textContent || ''), null, { timeout: 15000 });
+    const reasons = (await page.locator('[data-test=grade-reasons]').textContent()).trim();
+    assert(/2-5 m/.test(reasons), `the grade reason should name the 2–5 m band, got "${reasons}"`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=finding-pass]').length >= 5, null, { timeout: 15000 });
+    const findings = await page.locator('[data-test=finding-pass]').allTextContents();
+    assert(findings.some((f) => /证书/.test(f)) && findings.some((f) => /监护人/.test(f)), `certificate and guardian findings expected, got ${JSON.stringify(findings)}`);
+    const chain = await page.locator('[data-test=chain-step]').allTextContents();
+    assert(chain.length === 1 && /基层单位/.test(chain[0]), `height Ⅰ is approved by the unit, got ${JSON.stringify(chain)}`);
+
+    // Attachments before saving: a text file is refused with the translated reason; a photo and a PDF wait.
+    const fileInput = page.locator('[data-test=permit-file-input]');
+    await fileInput.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not allowed') });
+    const fileError = (await page.locator('[data-test=permit-file-error]').first().textContent()).trim();
+    assert(/只能上传/.test(fileError), `a .txt should be refused in Chinese, got "${fileError}"`);
+    await fileInput.setInputFiles([await fakePng(page, 'RAIL'), { name: '吊装方案.pdf', mimeType: 'application/pdf', buffer: PDF_BYTES }]);
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=permit-file-pending]').length === 2);
+    await page.locator('[data-test=grade-panel]').scrollIntoViewIfNeeded();
+    await shot(page, 'permit-d-plan');
+
+    await page.locator('[data-test=plan-submit]:not([disabled])').click();
+    await page.waitForURL(/\/permits\/\d+$/);
+    const permitId = /\/permits\/(\d+)$/.exec(page.url())[1];
+    await waitState(page, 'in_approval');
+    await page.locator('[data-test=waiting-for]').waitFor();
+    // Both attachments are on the permit: a thumbnail for the photo, a link for the PDF.
+    await page.locator('[data-test=permit-file][data-kind=image] img').waitFor();
+    await page.locator('[data-test=permit-file][data-kind=pdf] [data-test=permit-file-pdf]').waitFor();
+    await page.locator('[data-test=permit-hazards-empty]').waitFor();
+
+    // The approver's queue on the desktop: approve through the dialog with password re-entry.
+    const A = await newPage(browser, DESKTOP_NIGHT);
+    contexts.push(A.context);
+    await desktopLoginAs(A.page, 'p1unit');
+    await A.page.locator('[data-test=menu-permit-queue]').click();
+    const row = A.page.locator('[data-test=queue-table] .el-table__row', { hasText: title });
+    await row.waitFor();
+    await shot(A.page, 'permit-d-queue');
+    await A.page.locator(`[data-test=approve-${permitId}]`).click();
+    const dialog = A.page.locator('[data-test=decide-dialog]');
+    await dialog.waitFor();
+    await dialog.locator('.el-radio', { hasText: '密码' }).click();
+    await A.page.locator('input[data-test=decide-password], [data-test=decide-password] input').first().fill(ADMIN.password);
+    await A.page.locator('textarea[data-test=decide-comment], [data-test=decide-comment] textarea').first().fill('同意，安全带、防坠器到位');
+    await A.page.locator('[data-test=decide-confirm]').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.waitFor({ state: 'detached' });
+
+    // The leader's open detail follows over the WebSocket: issued, with the timeline.
+    await waitState(page, 'issued');
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=timeline-event]').length >= 4, null, { timeout: 15000 });
+    const kinds = await page.locator('[data-test=timeline-event]').evaluateAll((els) => els.map((e) => e.dataset.kind));
+    assert(kinds.filter((k) => k === 'attachment').length === 2, `two attachment events expected, got ${JSON.stringify(kinds)}`);
+    await shot(page, 'permit-d-issued');
+
+    // The daily board: the permit under its area.
+    await page.locator('[data-test=menu-permit-board]').click();
+    const card = page.locator(`[data-test=board-area][data-area-id="${area.id}"] [data-test=board-permit-${permitId}]`);
+    await card.waitFor();
+    await shot(page, 'permit-d-board');
+    await card.click();
+    await page.waitForURL(`**/permits/${permitId}`);
+    await waitState(page, 'issued');
+
+    // A close-out finding raised as a hazard from a closed permit: pre-filled form, hazard in the
+    // permit's list, in the ledger with the permit link, and the link leads back.
+    const closed = ((await apiCall('GET', '/permits?state=closed&page_size=1', leaderToken)).items || [])[0];
+    assert(closed, 'the demo has closed permits');
+    await page.goto(`${base}/permits/${closed.id}`);
+    await waitState(page, 'closed');
+    await page.locator('[data-test=raise-hazard]').click();
+    const form = page.locator('[data-test=hz-report-dialog]');
+    await form.waitFor();
+    await form.locator('[data-test=hz-report-source]').waitFor();
+    // The permit's area is pre-filled (its name shows once the area list has loaded).
+    await form.locator('[data-field=area] .el-select__wrapper', { hasText: closed.area_name }).waitFor();
+    await form.locator('[data-field=type] .el-cascader').click();
+    await page.locator('.el-cascader-node:visible', { hasText: '物的不安全状态' }).click();
+    await page.locator('.el-cascader-node:visible', { hasText: '防护装置缺失' }).click();
+    const finding = `复盘发现：临边防护栏杆松动 ${stamp}`;
+    await form.locator('[data-field=description] textarea').fill(finding);
+    await shot(page, 'permit-d-raise-hazard');
+    await page.locator('[data-test=hz-report-submit]').click();
+    await form.waitFor({ state: 'hidden' });
+    const raised = page.locator('[data-test=permit-hazards] a[data-test^=permit-hazard-]', { hasText: finding });
+    await raised.waitFor();
+    const hazardId = (await raised.getAttribute('data-test')).replace('permit-hazard-', '');
+    await raised.click();
+    await page.waitForURL(`**/hazards/${hazardId}`);
+    const link = page.locator('[data-test=hazard-permit-link]');
+    await link.waitFor();
+    assert((await link.textContent()).includes(`#${closed.id}`), `the hazard should link to permit #${closed.id}`);
+    const h = await apiCall('GET', `/hazards/${hazardId}`, leaderToken);
+    assert(h.source === 'permit' && String(h.source_ref) === String(closed.id) && h.area_id === closed.area_id, `hazard source ${h.source}/${h.source_ref}, area ${h.area_id}`);
+
+    await page.locator('[data-test=menu-hazards]').click();
+    await page.locator('[data-test=hazard-ledger] .toolbar input').first().fill(finding);
+    await page.locator('[data-test=hazard-ledger] .toolbar input').first().press('Enter');
+    const tag = page.locator(`[data-test=hazard-permit-${hazardId}]`);
+    await tag.waitFor();
+    await shot(page, 'permit-d-hazard-ledger');
+    await tag.click();
+    await page.waitForURL(`**/permits/${closed.id}`);
+    await page.locator(`[data-test=permit-hazards] [data-test=permit-hazard-${hazardId}]`).waitFor();
+  } catch (e) {
+    await shot(L.page, 'permit-d-failure').catch(() => {});
+    throw e;
   } finally {
     for (const c of contexts) await c.close().catch(() => {});
   }

@@ -48,4 +48,5 @@ export default {
   inspection: { title: 'Inspection plans', pending: 'Pending', done: 'Done', overdue: 'Overdue', escalated: 'Escalated', empty: 'No inspections', all: 'All' },
   incident: { title: 'Incidents', empty: 'No incidents', figures: 'Last 12 months', e1: 'Injuries per 10⁶ hours', e2: 'Injuries per 1000 workers', hours: 'Hours worked', headcount: 'Average headcount', open: 'Open', closed: 'Closed', actionsOpen: 'Corrective actions still open' },
   msg: { loadFailed: 'Loading failed', saved: 'Saved', required: 'Please fill in the required fields', photoRequired: 'Take at least one photo', uploading: 'Uploading photos…', confirmClose: 'Close it?' },
+  fromPermit: { banner: 'Raised from permit {number} (close-out finding)', tag: 'Permit #{id}' },
 };

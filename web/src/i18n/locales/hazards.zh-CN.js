@@ -48,4 +48,5 @@ export default {
   inspection: { title: '巡检计划', pending: '待完成', done: '已完成', overdue: '逾期', escalated: '已升级', empty: '暂无巡检任务', all: '全部' },
   incident: { title: '事故事件', empty: '暂无事故事件', figures: '近 12 个月指标', e1: '百万工时伤害率', e2: '千人负伤率', hours: '工时', headcount: '平均人数', open: '处理中', closed: '已关闭', actionsOpen: '有未完成的纠正措施' },
   msg: { loadFailed: '加载失败', saved: '已保存', required: '请填写必填项', photoRequired: '请至少拍一张照片', uploading: '照片上传中…', confirmClose: '确认关闭？' },
+  fromPermit: { banner: '来自作业票 {number} 的隐患（关闭复盘发现）', tag: '作业票 #{id}' },
 };

@@ -31,6 +31,9 @@ export const permitsApi = {
   publicStatus: (token) => api.get(`/public/permits/${encodeURIComponent(token)}`, undefined, { noAuthRedirect: true }),
   pdf: (id) => api.download(`/permits/${id}/pdf`),
   qrSvg: (id) => api.download(`/permits/${id}/qr.svg`),
+  // Attachments: the raw bytes with ?name=; read back with the auth header as a Blob.
+  uploadFile: (id, blob, name) => api.upload(`/permits/${id}/files`, blob, { name }, blob.type || 'application/octet-stream'),
+  fileBlob: (fileId) => api.download(`/permit-files/${encodeURIComponent(fileId)}`),
 };
 
 // Base-data lookups for the plan form's pickers: entity name → [{value, label, hint, raw}].

@@ -580,6 +580,14 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
     await page.reload();
     await waitState(page, 'issued');
 
+    // A site photo from the phone's camera, compressed in the browser before upload.
+    const photo = await fakePhoto(page, 'SITE');
+    await page.locator('[data-test=m-file-camera] input[type=file]').setInputFiles(photo);
+    await page.locator('[data-test=permit-file][data-kind=image] img').first().waitFor({ timeout: 15000 });
+    // (Drawn approval signatures are permit files too; the screen lists only attachments.)
+    const files = ((await apiCall('GET', `/permits/${permitId}`, leaderToken)).files || []).filter((f) => !/signature/.test(f.name));
+    assert(files.length === 1 && files[0].content_type === 'image/jpeg' && files[0].size < photo.buffer.length, `one compressed JPEG expected, got ${JSON.stringify(files)} (original ${photo.buffer.length} B)`);
+
     // Start without a gas test is refused, with the reason.
     await act(page, 'start');
     await confirmVant(page);
@@ -650,6 +658,28 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
     await page.locator('[data-test=permit-timeline]').scrollIntoViewIfNeeded();
     await shot(page, 'permit-m-closed-timeline');
     await page.screenshot({ path: path.join(artifacts, 'permit-m-closed-full.png'), fullPage: true });
+
+    // A close-out finding raised as a hazard: the report form opens with the permit's area.
+    await page.locator('[data-test=raise-hazard]').tap();
+    await page.waitForURL('**/m/hazards/new?**');
+    await page.locator('[data-test=hz-report-source]').waitFor();
+    await page.waitForFunction((name) => document.querySelector('[data-field=area] input')?.value === name, area.name);
+    await page.locator('[data-field=type]').tap();
+    await page.locator('.van-cascader__option', { hasText: '物的不安全状态' }).tap();
+    await page.locator('.van-cascader__option', { hasText: '跑冒滴漏' }).tap();
+    await page.locator('.van-cascader').waitFor({ state: 'hidden' });
+    const finding = `复盘：法兰垫片渗漏 ${stamp}`;
+    await page.locator('[data-field=description] textarea').fill(finding);
+    await page.locator('[data-test=hz-photo] input[type=file]').setInputFiles(await fakePhoto(page, 'LEAK'));
+    await page.waitForFunction(() => document.querySelector('[data-test=hz-photo] .van-uploader__preview') && !document.querySelector('[data-test=hz-photo] .van-uploader__mask'), null, { timeout: 15000 });
+    await page.locator('[data-test=hz-submit]').tap();
+    await page.waitForURL(/\/m\/hazards\/\d+$/);
+    const hazardId = /\/m\/hazards\/(\d+)$/.exec(page.url())[1];
+    await page.locator('[data-test=hazard-permit-link]').tap();
+    await page.waitForURL(`**/m/permits/${permitId}`);
+    await page.locator(`[data-test=permit-hazard-${hazardId}]`).waitFor();
+    await page.locator(`[data-test=permit-hazard-${hazardId}]`).scrollIntoViewIfNeeded();
+    await shot(page, 'permit-m-hazard-raised');
   } finally {
     for (const c of contexts) await c.close().catch(() => {});
   }

@@ -18,6 +18,8 @@ import {
   permitLinkOf,
   prefillFromQuery,
   uploadName,
+  attachmentsOf,
+  signatureFileIds,
 } from '../../src/lib/permits/files.js';
 
 const file = (name, type, size) => ({ name, type, size });
@@ -178,5 +180,27 @@ describe('hazards raised from a permit', () => {
     expect(permitLinkOf({ source: 'permit', source_ref: 0 })).toBe(null);
     expect(permitLinkOf({ source: 'inspection', source_ref: 42 })).toBe(null);
     expect(permitLinkOf(null)).toBe(null);
+  });
+});
+
+describe('attachmentsOf', () => {
+  it('leaves out the drawn signatures of steps and acceptance', () => {
+    const permit = {
+      steps: [{ seq: 1, signature_file: 's1' }, { seq: 2, signature_file: '' }, { seq: 3 }],
+      acceptance: { by: 'x', signature_file: 's2' },
+      files: [
+        { id: 's1', name: 'signature.png' },
+        { id: 'a1', name: 'site.jpg' },
+        { id: 's2', name: 'acceptance-signature.png' },
+        { id: 'a2', name: 'plan.pdf' },
+      ],
+    };
+    expect([...signatureFileIds(permit)].sort()).toEqual(['s1', 's2']);
+    expect(attachmentsOf(permit).map((f) => f.id)).toEqual(['a1', 'a2']);
+  });
+  it('keeps every file when nothing is signed, and copes with no permit', () => {
+    expect(attachmentsOf({ files: [{ id: 'a' }], steps: [] }).map((f) => f.id)).toEqual(['a']);
+    expect(attachmentsOf(null)).toEqual([]);
+    expect(attachmentsOf({})).toEqual([]);
   });
 });

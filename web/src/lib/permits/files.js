@@ -142,3 +142,29 @@ export const TERMINAL_STATES = ['closed', 'rejected', 'cancelled', 'expired'];
 export function canAttach(permit) {
   return !!permit && !!permit.state && !TERMINAL_STATES.includes(permit.state);
 }
+
+// Drawn signatures (approval steps, acceptance) are stored as permit files too; the attachment
+// list leaves out every file the permit names as a signature_file.
+export function signatureFileIds(permit) {
+  const ids = new Set();
+  const walk = (v, depth) => {
+    if (!v || typeof v !== 'object' || depth > 6) return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'files') continue;
+      if (k === 'signature_file' && typeof x === 'string' && x) ids.add(x);
+      else walk(x, depth + 1);
+    }
+  };
+  walk(permit, 0);
+  return ids;
+}
+
+export function attachmentsOf(permit) {
+  const files = (permit && permit.files) || [];
+  const sigs = signatureFileIds(permit);
+  return files.filter((f) => f && !sigs.has(f.id));
+}

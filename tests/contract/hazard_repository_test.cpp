@@ -183,6 +183,108 @@ TEST_P(HazardRepositoryContractTest, ListFiltersSortsPagesAndScopes) {
   EXPECT_EQ(list(window).total, 2);
 }
 
+// The ledger's fast paths (migration 0005, docs/performance.md "Hazard ledger"): totals from the
+// trigger-kept hazard_counts, prefix ranges for scope and type, the search's one-pass count and
+// the ids-then-rows page must give exactly what a plain COUNT(*) / LIKE / ORDER BY would.
+TEST_P(HazardRepositoryContractTest, LedgerTotalsScopesSearchAndPagesStayExact) {
+  const std::vector<std::string> paths = {"/1/2/", "/1/2/7/", "/1/20/", "/1/3/", "/2/"};
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 20; ++i) {
+    HazardRow h = sample(i % 4 + 1, i % 3 == 0 ? "物.泄漏" : (i % 3 == 1 ? "物" : "物料.堆放"),
+                         paths[static_cast<std::size_t>(i) % paths.size()]);
+    h.reported_at = kT0 + hours{i};
+    h.state = i % 2 == 0 ? hazard::State::kRectifying : hazard::State::kClosed;
+    h.deadline = kT0 + hours{100 - i};
+    h.description = i % 5 == 0 ? "法兰泄漏 50%_off" : "隐患 " + std::to_string(i);
+    ids.push_back(insert(h));
+  }
+  auto list = [&](HazardQuery q) {
+    return inRead<HazardPage>(store(), [&](Transaction& tx) { return tx.hazards().listHazards(q); })
+        .value();
+  };
+  auto total = [&](const std::string& scope, std::vector<hazard::State> states) {
+    HazardQuery q;
+    q.scope_prefix = scope;
+    q.states = std::move(states);
+    return list(q).total;
+  };
+  // Scope is a path prefix: "/1/2/" holds "/1/2/7/" but not "/1/20/".
+  EXPECT_EQ(total("", {}), 20);
+  EXPECT_EQ(total("/1/", {}), 16);
+  EXPECT_EQ(total("/1/2/", {}), 8);
+  EXPECT_EQ(total("/1/20/", {}), 4);
+  EXPECT_EQ(total("/1/2", {}), 12);
+  EXPECT_EQ(total("/3/", {}), 0);
+  EXPECT_EQ(total("/1/2/", {hazard::State::kRectifying}), 4);
+  EXPECT_EQ(total("/1/2/", {hazard::State::kRectifying, hazard::State::kClosed}), 8);
+
+  // hazard_counts follows updates of state and org_path (and only real changes).
+  HazardRow moved = get(ids[0]);  // "/1/2/", rectifying
+  moved.state = hazard::State::kClosed;
+  moved.org_path = "/2/";
+  ASSERT_TRUE(inWrite<HazardRow>(
+      store(), [&](Transaction& tx) { return tx.hazards().updateHazard(moved, kT0); }));
+  HazardRow same = get(ids[1]);
+  same.description = "只改描述";
+  ASSERT_TRUE(inWrite<HazardRow>(
+      store(), [&](Transaction& tx) { return tx.hazards().updateHazard(same, kT0); }));
+  EXPECT_EQ(total("", {}), 20);
+  EXPECT_EQ(total("/1/2/", {}), 7);
+  EXPECT_EQ(total("/1/2/", {hazard::State::kRectifying}), 3);
+  EXPECT_EQ(total("/2/", {hazard::State::kClosed}), 3);
+
+  // Type prefix: "物" holds "物" and "物.泄漏" and, being a plain prefix, "物料.堆放".
+  HazardQuery type;
+  type.type_prefix = "物.";
+  EXPECT_EQ(list(type).total, 7);
+  type.type_prefix = "物料";
+  EXPECT_EQ(list(type).total, 6);
+  type.type_prefix = "物";
+  EXPECT_EQ(list(type).total, 20);
+
+  // Search: CJK and symbols match literally (no LIKE wildcards), ASCII case-insensitively; a page
+  // past the last still reports the total.
+  HazardQuery search;
+  search.search = "泄漏";
+  auto found = list(search);
+  EXPECT_EQ(found.total, 4);
+  ASSERT_EQ(found.items.size(), 4u);
+  EXPECT_EQ(found.items.front().id, ids[15]);  // newest first
+  search.search = "50%_";
+  EXPECT_EQ(list(search).total, 4);
+  search.search = "%";
+  EXPECT_EQ(list(search).total, 4);
+  search.search = "OFF";
+  EXPECT_EQ(list(search).total, 4);
+  search.search = "泄漏";
+  search.scope_prefix = "/1/";
+  search.sort = "deadline";
+  search.sort_desc = false;
+  search.page = 2;
+  search.page_size = 2;
+  auto second = list(search);
+  EXPECT_EQ(second.total, 3);
+  ASSERT_EQ(second.items.size(), 1u);
+  EXPECT_EQ(second.items.front().id, ids[5]);  // deadlines 85, 90, 95 (ids 15, 10, 5)
+  search.page = 9;
+  auto beyond = list(search);
+  EXPECT_EQ(beyond.total, 3);
+  EXPECT_TRUE(beyond.items.empty());
+
+  // Pages fetched by id keep the sort, ties broken by id in the same direction.
+  HazardQuery by_level;
+  by_level.sort = "level";
+  by_level.sort_desc = true;
+  by_level.page_size = 7;
+  by_level.page = 2;
+  auto levels = list(by_level);
+  EXPECT_EQ(levels.total, 20);
+  ASSERT_EQ(levels.items.size(), 7u);
+  for (std::size_t i = 0; i < levels.items.size(); ++i) {
+    EXPECT_EQ(levels.items[i].id, ids[12 - i]);
+  }
+}
+
 TEST_P(HazardRepositoryContractTest, DuplicatesRecurrenceCandidatesAndChaseScan) {
   HazardRow open = sample(5, "物.泄漏", "/1/");
   open.state = hazard::State::kAssigned;

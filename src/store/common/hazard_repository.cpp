@@ -1,6 +1,8 @@
 #include "common/hazard_repository.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <utility>
 
 namespace anguan::store {
@@ -219,11 +221,125 @@ HazardRow readHazard(const SqlRow& r) {
   return h;
 }
 
-std::string scopeClause(const std::string& prefix, ParamList& p) {
+// The least string above every string that starts with `prefix`: `prefix` with its last code
+// point incremented (a last U+10FFFF is dropped and the one before incremented). nullopt when
+// there is none or `prefix` does not end in valid UTF-8. Strings in [prefix, bound) are exactly
+// those starting with `prefix` under bytewise order (SQLite BINARY, PostgreSQL COLLATE "C").
+std::optional<std::string> prefixUpperBound(std::string prefix) {
+  while (!prefix.empty()) {
+    std::size_t start = prefix.size() - 1;
+    while (start > 0 && (static_cast<unsigned char>(prefix[start]) & 0xC0) == 0x80) {
+      --start;
+    }
+    const auto lead = static_cast<unsigned char>(prefix[start]);
+    const std::size_t len = prefix.size() - start;
+    char32_t cp = 0;
+    if (lead < 0x80 && len == 1) {
+      cp = lead;
+    } else if ((lead & 0xE0) == 0xC0 && len == 2) {
+      cp = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0 && len == 3) {
+      cp = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0 && len == 4) {
+      cp = lead & 0x07;
+    } else {
+      return std::nullopt;
+    }
+    for (std::size_t i = start + 1; i < prefix.size(); ++i) {
+      cp = (cp << 6) | (static_cast<unsigned char>(prefix[i]) & 0x3F);
+    }
+    prefix.resize(start);
+    if (cp >= 0x10FFFF) {
+      continue;
+    }
+    ++cp;
+    if (cp == 0xD800) {
+      cp = 0xE000;  // Skip the surrogates: they are not valid UTF-8.
+    }
+    if (cp < 0x80) {
+      prefix += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      prefix += static_cast<char>(0xC0 | (cp >> 6));
+      prefix += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      prefix += static_cast<char>(0xE0 | (cp >> 12));
+      prefix += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      prefix += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      prefix += static_cast<char>(0xF0 | (cp >> 18));
+      prefix += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      prefix += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      prefix += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return prefix;
+  }
+  return std::nullopt;
+}
+
+// " AND <column> starts with <prefix>" as a bytewise range, which both databases serve from an
+// index (LIKE 'p%' is not: SQLite's LIKE is case-insensitive, PostgreSQL's needs a literal
+// pattern and C collation). PostgreSQL compares COLLATE "C" so the range is bytewise whatever the
+// database collation; the hazard indexes are declared the same way (migration 0005).
+//
+// `broad`: the prefix usually selects a large share of the rows (an org scope: the company or a
+// plant). SQLite has no histograms here (Debian builds it without STAT4) and guesses that any
+// two-sided range keeps 1/16 of the rows, so it would drive every ledger query from the scope
+// range and sort tens of thousands of rows; likelihood() tells it otherwise (the index stays
+// usable).
+std::string prefixClause(const std::string& column, const std::string& prefix, ParamList& p,
+                         bool broad = false) {
   if (prefix.empty()) {
     return "";
   }
-  return " AND org_path LIKE " + p.add(escapeLike(prefix) + "%") + " ESCAPE '\\'";
+  const std::string col =
+      p.dialect() == Dialect::kPostgres ? column + " COLLATE \"C\"" : std::string(column);
+  auto upper = prefixUpperBound(prefix);
+  if (!upper) {  // Not valid UTF-8, or nothing above it: match by pattern.
+    return " AND " + column + " LIKE " + p.add(escapeLike(prefix) + "%") + " ESCAPE '\\'";
+  }
+  std::string lower_term = col + " >= " + p.add(prefix);
+  std::string upper_term = col + " < " + p.add(*upper);
+  if (broad && p.dialect() == Dialect::kSqlite) {
+    lower_term = "likelihood(" + lower_term + ", 0.9)";
+    upper_term = "likelihood(" + upper_term + ", 0.9)";
+  }
+  return " AND " + lower_term + " AND " + upper_term;
+}
+
+// True when a case-insensitive match of `text` is a plain substring match: no ASCII letter
+// (SQLite's LIKE folds only those) and, for PostgreSQL's ILIKE, which folds every script with
+// case, nothing outside ASCII but CJK (U+2E80..U+9FFF, U+F900..U+FAFF) and Hangul syllables.
+bool hasNoCase(const std::string& text, Dialect dialect) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        return false;
+      }
+      ++i;
+      continue;
+    }
+    if (dialect == Dialect::kSqlite) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xF0) != 0xE0 || i + 2 >= text.size()) {
+      return false;  // Not a 3-byte sequence: outside the BMP ranges below.
+    }
+    const char32_t cp = ((c & 0x0Fu) << 12) |
+                        ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
+                        (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
+    if (!((cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+          (cp >= 0xF900 && cp <= 0xFAFF))) {
+      return false;
+    }
+    i += 3;
+  }
+  return true;
+}
+
+std::string scopeClause(const std::string& prefix, ParamList& p) {
+  return prefixClause("org_path", prefix, p);
 }
 
 // ---- risk points ----
@@ -465,8 +581,9 @@ Result<HazardRow> SqlHazardRepository::updateHazard(const HazardRow& row, Instan
 }
 
 Result<HazardPage> SqlHazardRepository::listHazards(const HazardQuery& q) {
+  const bool sqlite = conn_.dialect() == Dialect::kSqlite;
   ParamList p(conn_.dialect());
-  std::string where = "WHERE 1 = 1" + scopeClause(q.scope_prefix, p);
+  std::string where = "WHERE 1 = 1" + prefixClause("org_path", q.scope_prefix, p, true);
   if (!q.states.empty()) {
     std::string list;
     for (auto s : q.states) {
@@ -474,14 +591,23 @@ Result<HazardPage> SqlHazardRepository::listHazards(const HazardQuery& q) {
     }
     where += " AND state IN (" + list + ")";
   }
+  // Only scope and states: the total is a sum over hazard_counts (kept by triggers, 0005).
+  const bool counted = !q.level && q.area_id <= 0 && q.type_prefix.empty() &&
+                       q.assignee_person_id <= 0 && q.reporter_user_id <= 0 && !q.overdue_at &&
+                       !q.reported_from && !q.reported_to && !q.recurring_only && q.search.empty();
   if (q.level) {
-    where += " AND level = " + p.add(std::string(hazard::toString(*q.level)));
+    // Major hazards are rare (well under 1 %); SQLite cannot know that without histograms and
+    // would walk the sort index through the whole table looking for them.
+    const std::string term = "level = " + p.add(std::string(hazard::toString(*q.level)));
+    where +=
+        " AND " +
+        (sqlite && *q.level == hazard::Level::kMajor ? "likelihood(" + term + ", 0.01)" : term);
   }
   if (q.area_id > 0) {
     where += " AND area_id = " + p.add(q.area_id);
   }
   if (!q.type_prefix.empty()) {
-    where += " AND type_code LIKE " + p.add(escapeLike(q.type_prefix) + "%") + " ESCAPE '\\'";
+    where += prefixClause("type_code", q.type_prefix, p);
   }
   if (q.assignee_person_id > 0) {
     where += " AND assignee_person_id = " + p.add(q.assignee_person_id);
@@ -503,13 +629,17 @@ Result<HazardPage> SqlHazardRepository::listHazards(const HazardQuery& q) {
     where += " AND recurrence_of <> 0";
   }
   if (!q.search.empty()) {
-    where += " AND " + likeInsensitive(conn_.dialect(), "description",
-                                       p.add("%" + escapeLike(q.search) + "%"));
+    if (hasNoCase(q.search, conn_.dialect())) {
+      // Same matches as the case-insensitive (I)LIKE when the text has nothing to fold, at a
+      // fraction of the per-row cost.
+      const std::string ph = p.add(q.search);
+      where += sqlite ? " AND instr(description, " + ph + ") > 0"
+                      : " AND strpos(description, " + ph + ") > 0";
+    } else {
+      where += " AND " + likeInsensitive(conn_.dialect(), "description",
+                                         p.add("%" + escapeLike(q.search) + "%"));
+    }
   }
-  HazardPage page;
-  AG_ASSIGN_OR_RETURN(auto total,
-                      queryOneInt(conn_, "SELECT COUNT(*) FROM hazards " + where, p.params()));
-  page.total = total.value_or(0);
   static const char* kSortable[] = {"id", "reported_at", "deadline", "level", "state", "area_id"};
   std::string sort = "reported_at";
   for (const char* s : kSortable) {
@@ -518,11 +648,71 @@ Result<HazardPage> SqlHazardRepository::listHazards(const HazardQuery& q) {
     }
   }
   const char* dir = q.sort_desc ? " DESC" : " ASC";
+  const std::string order = " ORDER BY " + sort + dir + ", id" + dir;
   const std::int64_t size = std::clamp<std::int64_t>(q.page_size, 1, 1000);
   const std::int64_t offset = (std::max<std::int64_t>(q.page, 1) - 1) * size;
-  std::string sql = hazardSelect() + where + " ORDER BY " + sort + dir + ", id" + dir + " LIMIT " +
-                    p.add(size) + " OFFSET " + p.add(offset);
-  AG_ASSIGN_OR_RETURN(page.items, selectRows<HazardRow>(conn_, sql, p, readHazard));
+  HazardPage page;
+  // The total. Text search reads every hazard in scope (no index serves a substring), so the same
+  // pass that picks the page's ids counts the matches (COUNT(*) OVER ()). Scope [+ states] only:
+  // a sum over hazard_counts. Anything else: COUNT(*), which the indexes of 0005 serve.
+  const bool search = !q.search.empty();
+  bool have_total = false;
+  if (counted) {
+    ParamList cp(conn_.dialect());
+    std::string count_where = "WHERE 1 = 1" + prefixClause("org_path", q.scope_prefix, cp);
+    if (!q.states.empty()) {
+      std::string list;
+      for (auto s : q.states) {
+        list += (list.empty() ? "" : ", ") + cp.add(std::string(hazard::toString(s)));
+      }
+      count_where += " AND state IN (" + list + ")";
+    }
+    AG_ASSIGN_OR_RETURN(
+        auto total,
+        queryOneInt(conn_, "SELECT SUM(n) FROM hazard_counts " + count_where, cp.params()));
+    page.total = total.value_or(0);
+    have_total = true;
+  } else if (!search) {
+    AG_ASSIGN_OR_RETURN(auto total,
+                        queryOneInt(conn_, "SELECT COUNT(*) FROM hazards " + where, p.params()));
+    page.total = total.value_or(0);
+    have_total = true;
+  }
+  // The page's ids first (the sort indexes answer this without reading the table when the
+  // filters are on their columns), then only those rows.
+  const std::vector<SqlParam> where_params = p.params();
+  std::vector<std::int64_t> ids;
+  // A search counts in a subquery and sorts its result: PostgreSQL would otherwise walk a sort
+  // index through the whole table, costing the window as if the LIMIT stopped it early.
+  std::string ids_sql =
+      search ? "SELECT id, total FROM (SELECT id" + (sort == "id" ? "" : ", " + sort) +
+                   ", COUNT(*) OVER () AS total FROM hazards " + where + ") AS matches" + order
+             : "SELECT id FROM hazards " + where + order;
+  ids_sql += " LIMIT " + p.add(size) + " OFFSET " + p.add(offset);
+  AG_ASSIGN_OR_RETURN(auto ignored, conn_.run(ids_sql, p.params(), [&](const SqlRow& r) {
+    ids.push_back(r.getInt(0));
+    if (search) {
+      page.total = r.getInt(1);
+      have_total = true;
+    }
+  }));
+  (void)ignored;
+  if (!have_total) {  // A search past its last page: count separately.
+    AG_ASSIGN_OR_RETURN(auto total,
+                        queryOneInt(conn_, "SELECT COUNT(*) FROM hazards " + where, where_params));
+    page.total = total.value_or(0);
+  }
+  if (ids.empty()) {
+    return page;
+  }
+  ParamList ip(conn_.dialect());
+  std::string list;
+  for (auto id : ids) {
+    list += (list.empty() ? "" : ", ") + ip.add(id);
+  }
+  AG_ASSIGN_OR_RETURN(page.items, selectRows<HazardRow>(
+                                      conn_, hazardSelect() + "WHERE id IN (" + list + ")" + order,
+                                      ip, readHazard));
   return page;
 }
 

@@ -117,6 +117,9 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
   std::string pragmas =
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+      // Reads map the file instead of copying pages through the 2 MB page cache: scans of the
+      // hazard ledger run about twice as fast (docs/performance.md "Hazard ledger").
+      "PRAGMA mmap_size=268435456; "
       "PRAGMA busy_timeout=" +
       std::to_string(kBusyTimeoutMs) + ";";
   if (mode == Mode::kReader) {
@@ -214,5 +217,7 @@ Status SqliteConnection::command(const std::string& sql) {
 }
 
 bool SqliteConnection::inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+std::int64_t SqliteConnection::totalChanges() const { return sqlite3_total_changes64(db_); }
 
 }  // namespace anguan::store::sqlite

@@ -42,6 +42,8 @@ class SqliteConnection final : public SqlConnection {
   [[nodiscard]] Status command(const std::string& sql);
   // True while a transaction is open (false after SQLite rolled one back by itself).
   bool inTransaction() const;
+  // Rows inserted, updated or deleted through this connection since it was opened.
+  std::int64_t totalChanges() const;
 
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}

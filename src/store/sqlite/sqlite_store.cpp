@@ -1,12 +1,21 @@
 // SQLite Store: one writer thread group-committing queued write callbacks (each in its own
 // SAVEPOINT) and a pool of read-only reader connections (WAL lets them run beside the writer).
 //
+// Planner statistics: the writer runs ANALYZE when the store opens on a database that has none or
+// just got migrated, again once the rows changed since the last run reach max(10,000, the rows
+// changed before it) and at least hourly while writes happen, and PRAGMA optimize when the store
+// closes. Other connections only load statistics when they read the
+// schema, so a reader whose statistics are older than the last ANALYZE is reopened when it is
+// next borrowed (without this, a database that grew from empty keeps planning as if it were
+// empty; see docs/performance.md "Hazard ledger").
+//
 // ":memory:" maps to a fresh temporary file (deleted when the store closes) rather than a
 // shared-cache in-memory database: shared cache uses table-level locks that make readers fail
 // with SQLITE_LOCKED while the writer works, whereas a WAL file behaves exactly like production.
 #include "anguan/store/sqlite/sqlite_store.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -27,6 +36,11 @@ namespace anguan::store::sqlite {
 namespace {
 
 constexpr const char* kMemoryPath = ":memory:";
+// Full ANALYZE (about 0.3 s for 200,000 hazards): a sampled one (analysis_limit) underestimates
+// the rows per key of low-cardinality columns such as state by 40x, which picks bad plans.
+constexpr const char* kAnalyzeSql = "ANALYZE";
+constexpr std::int64_t kAnalyzeMinChanges = 10000;
+constexpr auto kAnalyzeAtLeastEvery = std::chrono::hours(1);
 
 MigrationDialect sqliteMigrationDialect() { return {"BEGIN IMMEDIATE", ""}; }
 
@@ -74,6 +88,9 @@ class SqliteStore final : public Store {
       writer_thread_.join();
     }
     readers_.clear();
+    if (writer_) {
+      (void)writer_->script("PRAGMA optimize");
+    }
     writer_.reset();
     if (temporary_) {
       removeDatabaseFiles(path_);
@@ -84,15 +101,25 @@ class SqliteStore final : public Store {
 
   Status start(const Options& options) {
     AG_ASSIGN_OR_RETURN(writer_, SqliteConnection::open(path_, SqliteConnection::Mode::kWriter));
+    bool migrated = false;
     if (options.migrate) {
       AG_ASSIGN_OR_RETURN(int applied,
                           runMigrations(*writer_, sqliteMigrations(), sqliteMigrationDialect(),
                                         SystemClock().now()));
-      (void)applied;
+      migrated = applied > 0;
+    }
+    AG_ASSIGN_OR_RETURN(
+        auto has_stats,
+        queryOneInt(*writer_, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'",
+                    {}));
+    if (migrated || has_stats.value_or(0) == 0) {
+      analyze();
     }
     for (int i = 0; i < std::max(1, options.readers); ++i) {
-      AG_ASSIGN_OR_RETURN(auto reader,
+      auto reader = std::make_unique<Reader>();
+      AG_ASSIGN_OR_RETURN(reader->conn,
                           SqliteConnection::open(path_, SqliteConnection::Mode::kReader));
+      reader->stats_generation = stats_generation_.load();
       free_readers_.push_back(reader.get());
       readers_.push_back(std::move(reader));
     }
@@ -115,9 +142,10 @@ class SqliteStore final : public Store {
   }
 
   Status read(const TxFn& fn) override {
-    SqliteConnection* conn = borrowReader();
-    auto status = readOn(*conn, fn);
-    returnReader(conn);
+    Reader* reader = borrowReader();
+    refreshIfStale(*reader);
+    auto status = readOn(*reader->conn, fn);
+    returnReader(reader);
     return status;
   }
 
@@ -140,19 +168,58 @@ class SqliteStore final : public Store {
     std::promise<Status> done;
   };
 
-  SqliteConnection* borrowReader() {
-    std::unique_lock lock(readers_mutex_);
-    readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
-    SqliteConnection* conn = free_readers_.back();
-    free_readers_.pop_back();
-    ++readers_in_use_;
-    return conn;
+  struct Reader {
+    std::unique_ptr<SqliteConnection> conn;
+    std::uint64_t stats_generation = 0;  // stats_generation_ when conn was opened.
+  };
+
+  // Writer thread (or start()): samples statistics for every table and index.
+  void analyze() {
+    if (auto done = writer_->script(kAnalyzeSql); !done) {
+      log::warn("sqlite: ANALYZE failed: {}", done.error().key());
+    } else {
+      ++stats_generation_;
+    }
+    analyzed_changes_ = writer_->totalChanges();
+    analyzed_at_ = std::chrono::steady_clock::now();
   }
 
-  void returnReader(SqliteConnection* conn) {
+  void maybeAnalyze() {
+    const std::int64_t changed = writer_->totalChanges() - analyzed_changes_;
+    if (changed >= std::max(kAnalyzeMinChanges, analyzed_changes_) ||
+        (changed > 0 && std::chrono::steady_clock::now() - analyzed_at_ >= kAnalyzeAtLeastEvery)) {
+      analyze();
+    }
+  }
+
+  // Reopens a borrowed reader whose statistics predate the last ANALYZE. On failure the old
+  // connection stays (stale statistics cost speed, never correctness).
+  void refreshIfStale(Reader& reader) {
+    const std::uint64_t generation = stats_generation_.load();
+    if (reader.stats_generation == generation) {
+      return;
+    }
+    auto fresh = SqliteConnection::open(path_, SqliteConnection::Mode::kReader);
+    if (!fresh) {
+      return;
+    }
+    reader.conn = std::move(*fresh);
+    reader.stats_generation = generation;
+  }
+
+  Reader* borrowReader() {
+    std::unique_lock lock(readers_mutex_);
+    readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+    Reader* reader = free_readers_.back();
+    free_readers_.pop_back();
+    ++readers_in_use_;
+    return reader;
+  }
+
+  void returnReader(Reader* reader) {
     {
       std::lock_guard lock(readers_mutex_);
-      free_readers_.push_back(conn);
+      free_readers_.push_back(reader);
       --readers_in_use_;
     }
     readers_cv_.notify_one();
@@ -186,6 +253,7 @@ class SqliteStore final : public Store {
         }
       }
       runBatch(batch);
+      maybeAnalyze();
     }
   }
 
@@ -242,7 +310,10 @@ class SqliteStore final : public Store {
   const bool temporary_;
   const int max_batch_;
   std::unique_ptr<SqliteConnection> writer_;  // Used only by writer_thread_ after start().
-  std::vector<std::unique_ptr<SqliteConnection>> readers_;
+  std::vector<std::unique_ptr<Reader>> readers_;
+  std::atomic<std::uint64_t> stats_generation_{0};
+  std::int64_t analyzed_changes_ = 0;  // Writer thread only, like writer_.
+  std::chrono::steady_clock::time_point analyzed_at_;
 
   mutable std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
@@ -252,7 +323,7 @@ class SqliteStore final : public Store {
 
   std::mutex readers_mutex_;
   std::condition_variable readers_cv_;
-  std::vector<SqliteConnection*> free_readers_;  // Guarded by readers_mutex_.
+  std::vector<Reader*> free_readers_;  // Guarded by readers_mutex_.
 
   std::atomic<std::int64_t> readers_in_use_{0};
   std::atomic<std::int64_t> writes_committed_{0};

@@ -1,6 +1,7 @@
 #include "common/hazard_repository.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <utility>
@@ -649,6 +650,18 @@ Result<HazardPage> SqlHazardRepository::listHazards(const HazardQuery& q) {
   }
   const char* dir = q.sort_desc ? " DESC" : " ASC";
   const std::string order = " ORDER BY " + sort + dir + ", id" + dir;
+  // With a selective filter, PostgreSQL should find the matches through that filter's index and
+  // sort them; costing rows as spread evenly, it instead walks a sort index hoping to fill the
+  // page early, and walks most of the table when the matches cluster elsewhere in that order
+  // (a date window sorted by deadline: 370 ms). Sorting on an expression rules the walk out.
+  const bool selective = q.level || q.area_id > 0 || !q.type_prefix.empty() ||
+                         q.assignee_person_id > 0 || q.reporter_user_id > 0 || q.overdue_at ||
+                         q.reported_from || q.reported_to || q.recurring_only;
+  const bool text_sort = sort == "level" || sort == "state";
+  const std::string ids_order =
+      !sqlite && selective
+          ? " ORDER BY " + sort + (text_sort ? " || ''" : " + 0") + dir + ", id" + dir
+          : order;
   const std::int64_t size = std::clamp<std::int64_t>(q.page_size, 1, 1000);
   const std::int64_t offset = (std::max<std::int64_t>(q.page, 1) - 1) * size;
   HazardPage page;
@@ -687,7 +700,7 @@ Result<HazardPage> SqlHazardRepository::listHazards(const HazardQuery& q) {
   std::string ids_sql =
       search ? "SELECT id, total FROM (SELECT id" + (sort == "id" ? "" : ", " + sort) +
                    ", COUNT(*) OVER () AS total FROM hazards " + where + ") AS matches" + order
-             : "SELECT id FROM hazards " + where + order;
+             : "SELECT id FROM hazards " + where + ids_order;
   ids_sql += " LIMIT " + p.add(size) + " OFFSET " + p.add(offset);
   AG_ASSIGN_OR_RETURN(auto ignored, conn_.run(ids_sql, p.params(), [&](const SqlRow& r) {
     ids.push_back(r.getInt(0));
@@ -740,11 +753,35 @@ Result<std::vector<hazard::ClosedHazard>> SqlHazardRepository::closedSince(
 
 Result<std::vector<HazardRow>> SqlHazardRepository::chaseCandidates(Instant deadline_before,
                                                                     std::int64_t limit) {
+  // The ids first, in order, from the partial index alone (hazards_overdue_idx, 0005); then the
+  // rows by id in chunks. One statement reading whole rows lets PostgreSQL misjudge how many
+  // match (deadline and state correlate) and pick a parallel bitmap scan plus sort that is 3-5x
+  // slower on a busy 2-core machine.
   ParamList p(conn_.dialect());
-  std::string sql = hazardSelect() + "WHERE state IN ('assigned', 'rectifying') AND deadline < " +
-                    p.add(toMillis(deadline_before)) + " ORDER BY deadline, id LIMIT " +
-                    p.add(std::clamp<std::int64_t>(limit, 1, 1'000'000));
-  return selectRows<HazardRow>(conn_, sql, p, readHazard);
+  std::string sql =
+      "SELECT id FROM hazards WHERE state IN ('assigned', 'rectifying') AND "
+      "deadline < " +
+      p.add(toMillis(deadline_before)) + " ORDER BY deadline, id LIMIT " +
+      p.add(std::clamp<std::int64_t>(limit, 1, 1'000'000));
+  AG_ASSIGN_OR_RETURN(auto ids, selectRows<std::int64_t>(
+                                    conn_, sql, p, [](const SqlRow& r) { return r.getInt(0); }));
+  std::vector<HazardRow> out;
+  out.reserve(ids.size());
+  constexpr std::size_t kChunk = 500;
+  for (std::size_t begin = 0; begin < ids.size(); begin += kChunk) {
+    ParamList ip(conn_.dialect());
+    std::string list;
+    for (std::size_t i = begin; i < std::min(ids.size(), begin + kChunk); ++i) {
+      list += (list.empty() ? "" : ", ") + ip.add(ids[i]);
+    }
+    AG_ASSIGN_OR_RETURN(
+        auto rows, selectRows<HazardRow>(
+                       conn_, hazardSelect() + "WHERE id IN (" + list + ") ORDER BY deadline, id",
+                       ip, readHazard));
+    out.insert(out.end(), std::make_move_iterator(rows.begin()),
+               std::make_move_iterator(rows.end()));
+  }
+  return out;
 }
 
 Status SqlHazardRepository::addEvent(const HazardEvent& e) {

@@ -1,20 +1,20 @@
 -- 0005: hazard ledger performance (issue 4; docs/performance.md "Hazard ledger").
--- The repository compares org_path and type_code prefixes as COLLATE "C" ranges, so the
--- indexes that serve them are declared COLLATE "C" whatever the database collation. Sort
--- indexes end in id (the ledger's tie-break). Per (org_path, state) counts kept by a trigger so
--- the ledger's total for "scope [+ states]" is a sum over a few rows instead of a scan.
-CREATE INDEX hazards_sort_reported_idx ON hazards (reported_at, id);
+-- The repository tests org_path and type_code prefixes as COLLATE "C" ranges (bytewise whatever
+-- the database collation). Sort indexes end in id (the ledger's tie-break). Per (org_path, state)
+-- counts kept by a trigger make the ledger's total for "scope [+ states]" a sum over a few rows.
+-- The ledger's sort orders; the date-ordered one also covers a date window with the type, scope
+-- and state tests and the other sort keys (index-only once vacuumed).
+CREATE INDEX hazards_sort_reported_idx ON hazards (reported_at, id)
+  INCLUDE (type_code, org_path, state, deadline, level);
 CREATE INDEX hazards_sort_deadline_idx ON hazards (deadline, id);
 CREATE INDEX hazards_sort_level_idx ON hazards (level, id);
-CREATE INDEX hazards_scope_c_idx ON hazards ((org_path COLLATE "C"), reported_at);
--- Covering (index-only once vacuumed) for the selective filters, their counts and the page's
--- ids in any sort order: one area [+ state]; a type prefix and a date window; major hazards.
+-- Covering for the selective filters, their counts and the page's ids in any sort order: one
+-- area [+ state]; a level [+ state]. No index leads with org_path: a scope is most of the table,
+-- and PostgreSQL's generic plans (prepared statements) would AND its bitmap in (30 ms).
 CREATE INDEX hazards_area_ledger_idx ON hazards (area_id, state)
-  INCLUDE (org_path, reported_at, deadline, level);
-CREATE INDEX hazards_type_ledger_idx ON hazards ((type_code COLLATE "C"), reported_at)
-  INCLUDE (org_path, state, deadline, level);
+  INCLUDE (org_path, reported_at, deadline, level, id);
 CREATE INDEX hazards_level_ledger_idx ON hazards (level, state)
-  INCLUDE (org_path, reported_at, deadline);
+  INCLUDE (org_path, reported_at, deadline, id);
 -- Open hazards owing a rectification by deadline: the chase scan (ORDER BY deadline, id) and the
 -- ledger's "overdue" filter with its count. Replaces hazards_chase_idx (deadline only).
 CREATE INDEX hazards_overdue_idx ON hazards (deadline, id)

@@ -500,6 +500,34 @@ TEST_F(PermitApiConcurrency, TwoApproversOfOneStepExactlyOneWins) {
   }
 }
 
+TEST_F(PermitApiConcurrency, OverlappingSubmitsWithOneGuardianExactlyOneWins) {
+  // The feasibility check runs outside the write transaction; two submits racing with the
+  // same guardian must still not both pass (guardian busy).
+  for (int round = 0; round < 3; ++round) {
+    const auto a_id = create(plan());
+    const auto b_id = create(plan());
+    token("p1leader");
+    HttpResult a, b;
+    std::thread ta([&] { a = submit(a_id); });
+    std::thread tb([&] { b = submit(b_id); });
+    ta.join();
+    tb.join();
+    std::multiset<unsigned> statuses = {a.status, b.status};
+    ASSERT_EQ(statuses, (std::multiset<unsigned>{200u, 409u})) << a.body << "\n" << b.body;
+    const bool a_won = a.status == 200;
+    const auto& loser = a_won ? b : a;
+    const auto winner_id = a_won ? a_id : b_id;
+    EXPECT_EQ(loser.errorCode(), "permit.blocked") << loser.body;
+    EXPECT_NE(details(loser).find("guardian.busy." + std::to_string(winner_id)), std::string::npos)
+        << details(loser);
+    EXPECT_EQ(permit(a_won ? b_id : a_id).at("state").as_string(), "draft");
+    auto c = post("p1leader", path(winner_id, "cancel"), {{"reason", "测试结束"}});
+    EXPECT_EQ(c.status, 200u) << c.body;
+    auto d = post("p1leader", path(a_won ? b_id : a_id, "cancel"), {{"reason", "测试结束"}});
+    EXPECT_EQ(d.status, 200u) << d.body;
+  }
+}
+
 // --- start gating, suspension, editing ---------------------------------------------------------
 
 class PermitApiStart : public PermitApiBase {};

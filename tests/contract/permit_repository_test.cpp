@@ -32,6 +32,7 @@ PermitRow sample(const std::string& token, const std::string& path, std::int64_t
   p.created_by = 3;
   p.created_at = kT0;
   p.updated_at = kT0;
+  p.conditions = R"({"painting":true,"line_tag":"L-7"})";
   p.doc = R"({"plan":{"title":"x"}})";
   return p;
 }
@@ -67,8 +68,10 @@ TEST_P(PermitRepositoryContractTest, EveryColumnRoundTripsAndUpdatesAreOptimisti
   EXPECT_FALSE(got.issued_at.has_value());
   EXPECT_EQ(got.window_to, kT0 + hours{5});
   EXPECT_EQ(got.doc, p.doc);
+  EXPECT_EQ(got.conditions, p.conditions);
 
   got.state = "issued";
+  got.conditions = R"({"height_m":12})";
   got.issued_at = kT0 + hours{2};
   got.waiting_roles.clear();
   got.waiting_since.reset();
@@ -80,6 +83,17 @@ TEST_P(PermitRepositoryContractTest, EveryColumnRoundTripsAndUpdatesAreOptimisti
   EXPECT_EQ(again.state, "issued");
   EXPECT_EQ(again.issued_at, kT0 + hours{2});
   EXPECT_FALSE(again.waiting_since.has_value());
+  EXPECT_EQ(again.conditions, R"({"height_m":12})");
+  // Lists without the doc still carry the conditions (the feasibility check reads them).
+  PermitQuery lq;
+  lq.with_doc = false;
+  lq.any_order = true;
+  auto listed = inRead<std::vector<PermitRow>>(
+      store(), [&](Transaction& tx) { return tx.permits().list(lq, nullptr); });
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().conditions, R"({"height_m":12})");
+  EXPECT_TRUE(listed->front().doc.empty());
   // A second writer holding the old version loses and changes nothing.
   got.state = "cancelled";
   auto stale =

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "anguan/core/crypto.hpp"
 #include "anguan/domain/base/schema.hpp"
 
 #include "permit/permit_internal.hpp"
@@ -26,6 +27,48 @@ Error invalid(const std::string& field, const std::string& reason) {
 }
 
 bool chinese(const auth::Principal& p) { return p.language != "en"; }
+
+Status verifyPassword(store::Transaction& tx, const auth::Principal& caller,
+                      const std::string& password) {
+  AG_ASSIGN_OR_RETURN(auto user, tx.users().findById(caller.user_id));
+  if (password.empty() || !crypto::verifyPassword(user.password_hash, password)) {
+    return Error::invalidArgument("permit.signature_invalid",
+                                  "The password re-entered for the signature is wrong");
+  }
+  return {};
+}
+
+Status verifySignature(MutationCtx& c, const auth::Principal& caller, const Signature& sig,
+                       json::object& out, const char* file_name) {
+  if (sig.kind == "password") {
+    AG_RETURN_IF_ERROR(verifyPassword(c.tx, caller, sig.password));
+    out["signature_kind"] = "password";
+    return {};
+  }
+  if (sig.kind == "image") {
+    static const std::string kPng("\x89PNG\r\n\x1a\n", 8);
+    if (sig.image_png.size() < 64 || sig.image_png.size() > 512 * 1024 ||
+        sig.image_png.compare(0, kPng.size(), kPng) != 0) {
+      return Error::invalidArgument("permit.signature_invalid",
+                                    "The signature must be a PNG image under 512 KiB");
+    }
+    store::PermitFileRow f;
+    f.id = crypto::sha256Hex(crypto::randomToken()).substr(0, 32);
+    f.permit_id = c.row.id;
+    f.name = file_name;
+    f.content_type = "image/png";
+    f.data = sig.image_png;
+    f.size = static_cast<std::int64_t>(f.data.size());
+    f.created_at = c.now;
+    f.created_by = caller.user_id.value;
+    out["signature_kind"] = "image";
+    out["signature_file"] = f.id;
+    c.files.push_back(std::move(f));
+    return {};
+  }
+  return Error::invalidArgument("permit.signature_required",
+                                "A signature (drawn, or your password again) is required");
+}
 
 json::object reasonJson(const permit::Reason& r) {
   json::object params;

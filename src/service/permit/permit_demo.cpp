@@ -500,6 +500,7 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
                                     json::object{{"reason", "计划调整，作业取消"}}));
       built.push_back({row, std::move(walk.events)});
       built.back().row.doc = json::serialize(doc);
+      built.back().row.conditions = json::serialize(cond);
       continue;
     }
     const bool use_overrides = !overrides.empty() && outcome != Outcome::kRejected;
@@ -754,6 +755,7 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
       row.updated_at = walk.events.back().at;
     }
     row.doc = json::serialize(doc);
+    row.conditions = json::serialize(cond);
     // Countersigned steps and progress during a suspension were generated out of order.
     std::stable_sort(
         walk.events.begin(), walk.events.end(),

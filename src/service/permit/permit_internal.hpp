@@ -68,7 +68,10 @@ struct PendingNotice {
   std::vector<std::string> roles;  // Resolved to role holders who can see the permit.
 };
 
-// One loaded permit inside a write transaction.
+// One loaded permit. A mutator runs in a *read* transaction (`tx`): it may read anything but
+// writes nothing itself; what it records (the row and doc, events, notices, files, the audit
+// action) is written afterwards in one write transaction that also checks the permit's version,
+// so the single writer only does SQL (mutate() retries when another change won the race).
 struct MutationCtx {
   store::Transaction& tx;
   const auth::Principal* caller;  // nullptr = system
@@ -80,6 +83,7 @@ struct MutationCtx {
   std::string audit_action;
   std::vector<store::PermitEventRow> events;
   std::vector<PendingNotice> notices;
+  std::vector<store::PermitFileRow> files;  // Inserted with the change.
 
   permit::State state() const;
   // Applies a state-machine action; records an event with `kind` and `data`.
@@ -89,6 +93,15 @@ struct MutationCtx {
   void notify(const std::string& kind, const std::string& zh, const std::string& en,
               std::vector<std::string> roles = {}, bool crew = true);
 };
+
+// A signature: the caller's password again, or a drawn PNG (stored as a file of the permit,
+// named `file_name`, with the change). Fills `out` with signature_kind (and signature_file).
+// kInvalidArgument "permit.signature_invalid" / "permit.signature_required".
+Status verifySignature(MutationCtx& c, const auth::Principal& caller, const Signature& sig,
+                       json::object& out, const char* file_name);
+// The caller's password again (emergency actions). kInvalidArgument "permit.signature_invalid".
+Status verifyPassword(store::Transaction& tx, const auth::Principal& caller,
+                      const std::string& password);
 
 // Permit and approval-step states in the language.
 std::string stateLabel(const std::string& state, bool zh);

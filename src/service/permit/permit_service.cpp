@@ -220,6 +220,7 @@ std::string crewList(const Plan& p) {
 
 // Everything the rules need about a plan, loaded in one transaction.
 struct Analysis {
+  std::shared_ptr<const std::vector<permit::WorkTypeDef>> types;  // Keeps `type` alive.
   const permit::WorkTypeDef* type = nullptr;
   permit::Grade grade;
   const permit::LevelDef* level = nullptr;
@@ -261,7 +262,7 @@ Status PermitService::ensureWorkTypes() {
   return {};
 }
 
-Result<std::vector<permit::WorkTypeDef>> PermitService::loadTypes(store::Transaction& tx) {
+Result<PermitService::TypeList> PermitService::loadTypes(store::Transaction& tx) {
   {
     std::lock_guard lock(types_mutex_);
     if (types_cached_) {
@@ -284,16 +285,18 @@ Result<std::vector<permit::WorkTypeDef>> PermitService::loadTypes(store::Transac
     def.rules_version = static_cast<int>(row.rules_version);
     out.push_back(std::move(def));
   }
+  auto list = std::make_shared<const std::vector<permit::WorkTypeDef>>(std::move(out));
   std::lock_guard lock(types_mutex_);
-  types_cache_ = out;
+  types_cache_ = list;
   types_cached_ = true;
-  return out;
+  return list;
 }
 
 Result<json::array> PermitService::workTypes(const auth::Principal& caller) {
   std::vector<permit::WorkTypeDef> types;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
-    AG_ASSIGN_OR_RETURN(types, loadTypes(tx));
+    AG_ASSIGN_OR_RETURN(auto list, loadTypes(tx));
+    types = *list;
     return {};
   }));
   json::array out;
@@ -424,11 +427,13 @@ bool flag(const base::Record& r, const char* f) {
 
 // Loads the plan's references (scope-checked), grades it and runs the feasibility checks.
 static Result<Analysis> analyse(store::Transaction& tx, const auth::Principal* caller,
-                                const std::vector<permit::WorkTypeDef>& types, const Plan& plan,
-                                Instant now, int tz, std::int64_t self_id,
-                                EnvironmentCheck* environment) {
+                                std::shared_ptr<const std::vector<permit::WorkTypeDef>> types,
+                                const Plan& plan, Instant now, int tz, std::int64_t self_id,
+                                EnvironmentCheck* environment,
+                                const std::vector<store::PermitRow>* in_flight = nullptr) {
   Analysis a;
-  a.type = permit::findType(types, plan.type);
+  a.types = std::move(types);
+  a.type = permit::findType(*a.types, plan.type);
   if (a.type == nullptr) {
     return invalid("type", "unknown_type");
   }
@@ -539,8 +544,20 @@ static Result<Analysis> analyse(store::Transaction& tx, const auth::Principal* c
   pq.states = {"submitted", "in_approval", "issued", "active", "suspended"};
   pq.from = plan.from;
   pq.to = plan.to;
-  pq.limit = 500;
+  pq.limit = 5000;
+  pq.with_doc = false;
+  pq.any_order = true;
   AG_ASSIGN_OR_RETURN(auto others, tx.permits().list(pq, nullptr));
+  if (in_flight != nullptr) {
+    // Submits being saved right now (not visible to this read yet) that overlap the window.
+    for (const auto& r : *in_flight) {
+      const bool listed = std::any_of(others.begin(), others.end(),
+                                      [&](const store::PermitRow& o) { return o.id == r.id; });
+      if (!listed && r.window_from < plan.to && r.window_to > plan.from) {
+        others.push_back(r);
+      }
+    }
+  }
   std::map<std::int64_t, base::Record> areas;
   for (const auto& o : others) {
     if (o.id == self_id) {
@@ -566,15 +583,13 @@ static Result<Analysis> analyse(store::Transaction& tx, const auth::Principal* c
     w.from = o.window_from;
     w.to = o.window_to;
     w.guardian_id = o.guardian_id;
-    boost::system::error_code ec;
-    auto doc = json::parse(o.doc, ec);
-    if (!ec && doc.is_object()) {
-      if (const auto* p = objectIn(doc.as_object(), "plan")) {
-        if (const auto* c = objectIn(*p, "conditions")) {
-          w.line_tag = stringIn(*c, "line_tag");
-          w.painting = boolIn(*c, "painting");
-          w.height_m = numberIn(*c, "height_m");
-        }
+    if (o.conditions.size() > 2) {  // "{}" has nothing to read.
+      boost::system::error_code ec;
+      auto c = json::parse(o.conditions, ec);
+      if (!ec && c.is_object()) {
+        w.line_tag = stringIn(c.as_object(), "line_tag");
+        w.painting = boolIn(c.as_object(), "painting");
+        w.height_m = numberIn(c.as_object(), "height_m");
       }
     }
     in.others.push_back(std::move(w));
@@ -710,48 +725,56 @@ Result<json::object> PermitService::create(const auth::Principal& caller,
   AG_ASSIGN_OR_RETURN(Plan plan, parsePlan(body));
   const Instant now = clock_.now();
   const int tz = settings_.tz_offset_minutes;
-  std::int64_t id = 0;
-  std::string org_path;
-  AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
+  // Grading and findings on a read snapshot: a draft's findings are advice; submit re-checks.
+  Analysis a;
+  AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
     AG_ASSIGN_OR_RETURN(auto types, loadTypes(tx));
-    AG_ASSIGN_OR_RETURN(auto a, analyse(tx, &caller, types, plan, now, tz, 0, environment_));
+    AG_ASSIGN_OR_RETURN(a, analyse(tx, &caller, types, plan, now, tz, 0, environment_));
+    return {};
+  }));
+  store::PermitRow row;
+  row.type_code = plan.type;
+  row.level = a.grade.level;
+  row.state = "draft";
+  row.org_id = a.area.org_id;
+  row.org_path = a.area.org_path;
+  row.area_id = plan.area_id;
+  row.title = plan.title;
+  row.window_from = plan.from;
+  row.window_to = plan.to;
+  row.leader_id = plan.leader_id;
+  row.guardian_id = plan.guardian_id;
+  row.crew = crewList(plan);
+  row.rules_version = a.type->rules_version;
+  row.public_token = crypto::randomToken();
+  row.number = "tmp-" + row.public_token;
+  row.created_by = caller.user_id.value;
+  row.created_at = now;
+  row.updated_at = now;
+  row.conditions = json::serialize(plan.conditions);
+  {
+    json::object doc = storedAnalysis(a);
+    doc["plan"] = planJson(plan, tz);
+    doc["names"] = a.names;
+    doc["work_type"] = permit_json::toJson(*a.type, "zh-CN");
+    row.doc = json::serialize(doc);
+  }
+  std::string date = localDate(now, tz);
+  date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
+  const std::string prefix = numberPrefix(plan.type) + "-" + date + "-";
+  std::int64_t id = 0;
+  AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
     for (auto linked : plan.linked_ids) {
       auto other = tx.permits().get(linked);
       if (!other || !auth::inScope(caller.org_path, other->org_path)) {
         return invalid("linked_permit_ids", "bad_reference");
       }
     }
-    store::PermitRow row;
-    row.type_code = plan.type;
-    row.level = a.grade.level;
-    row.state = "draft";
-    row.org_id = a.area.org_id;
-    row.org_path = a.area.org_path;
-    row.area_id = plan.area_id;
-    row.title = plan.title;
-    row.window_from = plan.from;
-    row.window_to = plan.to;
-    row.leader_id = plan.leader_id;
-    row.guardian_id = plan.guardian_id;
-    row.crew = crewList(plan);
-    row.rules_version = a.type->rules_version;
-    row.public_token = crypto::randomToken();
-    row.number = "tmp-" + row.public_token;
-    row.created_by = caller.user_id.value;
-    row.created_at = now;
-    row.updated_at = now;
-    json::object doc = storedAnalysis(a);
-    doc["plan"] = planJson(plan, tz);
-    doc["names"] = a.names;
-    doc["work_type"] = permit_json::toJson(*a.type, "zh-CN");
-    row.doc = json::serialize(doc);
     AG_ASSIGN_OR_RETURN(id, tx.permits().insert(row));
     char seq[16];
     std::snprintf(seq, sizeof seq, "%06lld", static_cast<long long>(id));
-    std::string date = localDate(now, tz);
-    date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
-    row.number = numberPrefix(plan.type) + "-" + date + "-" + seq;
-    AG_RETURN_IF_ERROR(tx.permits().setNumber(id, row.number));
+    const std::string number = prefix + seq;
+    AG_RETURN_IF_ERROR(tx.permits().setNumber(id, number));
     store::PermitEventRow e;
     e.permit_id = id;
     e.at = now;
@@ -759,7 +782,7 @@ Result<json::object> PermitService::create(const auth::Principal& caller,
     e.actor_name = Actor::of(caller).name;
     e.kind = "created";
     e.to_state = "draft";
-    e.data = json::serialize(json::object{{"number", row.number}, {"level", row.level}});
+    e.data = json::serialize(json::object{{"number", number}, {"level", row.level}});
     AG_ASSIGN_OR_RETURN(auto eid, tx.permits().appendEvent(e));
     (void)eid;
     // Cross-reference: linked permits list this one too (4.6).
@@ -775,87 +798,132 @@ Result<json::object> PermitService::create(const auth::Principal& caller,
         (void)v;
       }
     }
-    org_path = row.org_path;
     return appendAudit(tx, Actor::of(caller), now, "create", kEntity, id, row.org_path, "",
-                       json::serialize(json::object{{"number", row.number},
+                       json::serialize(json::object{{"number", number},
                                                     {"type", row.type_code},
                                                     {"level", row.level},
                                                     {"title", row.title}}));
   }));
-  afterCommit(org_path, id, "draft", false);
+  afterCommit(row.org_path, id, "draft", false);
   return get(caller, id);
 }
 
+namespace {
+
+// What a mutator recorded, saved by mutate()'s write transaction.
+struct PreparedChange {
+  store::PermitRow row;  // With the version it was read at.
+  std::string before_state, audit_action;
+  Actor actor;
+  std::vector<store::PermitEventRow> events;
+  std::vector<NotificationDraft> notices;
+  std::vector<store::PermitFileRow> files;
+};
+
+bool isStale(const Error& e) {
+  return e.code() == ErrorCode::kConflict && e.key() == "permit.stale_version";
+}
+
+}  // namespace
+
 Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::int64_t id,
-                                           const Mutator& fn) {
-  const Instant now = clock_.now();
-  std::string org_path, state;
-  bool notified = false;
-  AG_RETURN_IF_ERROR(store_.write([&](store::Transaction& tx) -> Status {
-    AG_ASSIGN_OR_RETURN(auto row, tx.permits().get(id));
-    if (caller != nullptr && !auth::inScope(caller->org_path, row.org_path)) {
-      return Error::notFound("permit.not_found", "No such permit");
+                                           const Mutator& fn, std::mutex* prepare_lock) {
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    // Taken before the read transaction begins, so its snapshot is newer than anything the
+    // previous holder saw.
+    std::unique_lock<std::mutex> prepare_guard;
+    if (prepare_lock != nullptr) {
+      prepare_guard = std::unique_lock(*prepare_lock);
     }
-    MutationCtx ctx{tx, caller, caller ? Actor::of(*caller) : Actor{}, now, row, {}, {}, "",
-                    {}, {}};
-    boost::system::error_code ec;
-    auto doc = json::parse(row.doc, ec);
-    if (ec || !doc.is_object()) {
-      return Error::internal("permit.corrupt", "the stored permit is damaged");
-    }
-    ctx.doc = std::move(doc.as_object());
-    if (const auto* wt = objectIn(ctx.doc, "work_type")) {
-      // The snapshot of a (code, rules_version) never changes: parse it once per process.
-      const auto key = std::make_pair(stringIn(*wt, "code"), intIn(*wt, "rules_version"));
-      bool cached = false;
-      {
-        std::lock_guard lock(types_mutex_);
-        if (auto it = parsed_types_.find(key); it != parsed_types_.end()) {
-          ctx.type = it->second;
-          cached = true;
+    const Instant now = clock_.now();
+    PreparedChange ch;
+    AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
+      AG_ASSIGN_OR_RETURN(auto row, tx.permits().get(id));
+      if (caller != nullptr && !auth::inScope(caller->org_path, row.org_path)) {
+        return Error::notFound("permit.not_found", "No such permit");
+      }
+      MutationCtx ctx{
+          tx, caller, caller ? Actor::of(*caller) : Actor{}, now, std::move(row), {}, {}, "", {},
+          {}, {}};
+      boost::system::error_code ec;
+      auto doc = json::parse(ctx.row.doc, ec);
+      if (ec || !doc.is_object()) {
+        return Error::internal("permit.corrupt", "the stored permit is damaged");
+      }
+      ctx.doc = std::move(doc.as_object());
+      if (const auto* wt = objectIn(ctx.doc, "work_type")) {
+        // The snapshot of a (code, rules_version) never changes: parse it once per process.
+        const auto key = std::make_pair(stringIn(*wt, "code"), intIn(*wt, "rules_version"));
+        bool cached = false;
+        {
+          std::lock_guard lock(types_mutex_);
+          if (auto it = parsed_types_.find(key); it != parsed_types_.end()) {
+            ctx.type = it->second;
+            cached = true;
+          }
+        }
+        if (!cached) {
+          AG_ASSIGN_OR_RETURN(ctx.type, permit_json::fromJson(*wt));
+          std::lock_guard lock(types_mutex_);
+          if (parsed_types_.size() < 256) {
+            parsed_types_.emplace(key, ctx.type);
+          }
         }
       }
-      if (!cached) {
-        AG_ASSIGN_OR_RETURN(ctx.type, permit_json::fromJson(*wt));
-        std::lock_guard lock(types_mutex_);
-        if (parsed_types_.size() < 256) {
-          parsed_types_.emplace(key, ctx.type);
+      ch.before_state = ctx.row.state;
+      AG_RETURN_IF_ERROR(fn(ctx));
+      ctx.row.updated_at = now;
+      ctx.row.doc = json::serialize(ctx.doc);
+      for (auto& n : ctx.notices) {
+        for (const auto& role : n.roles) {
+          AG_ASSIGN_OR_RETURN(auto users,
+                              NotificationService::roleHolders(tx, role, ctx.row.org_path));
+          n.draft.user_ids.insert(n.draft.user_ids.end(), users.begin(), users.end());
         }
+        ch.notices.push_back(std::move(n.draft));
       }
+      ch.row = std::move(ctx.row);
+      ch.audit_action = ctx.audit_action.empty() ? "permit.update" : ctx.audit_action;
+      ch.actor = std::move(ctx.actor);
+      ch.events = std::move(ctx.events);
+      ch.files = std::move(ctx.files);
+      return {};
+    }));
+    if (prepare_guard.owns_lock()) {
+      prepare_guard.unlock();
     }
-    const std::string before_state = row.state;
-    AG_RETURN_IF_ERROR(fn(ctx));
-    ctx.row.updated_at = now;
-    ctx.row.doc = json::serialize(ctx.doc);
-    AG_ASSIGN_OR_RETURN(auto v, tx.permits().update(ctx.row));
-    (void)v;
-    for (auto& e : ctx.events) {
-      AG_ASSIGN_OR_RETURN(auto eid, tx.permits().appendEvent(e));
-      (void)eid;
-    }
-    for (auto& n : ctx.notices) {
-      for (const auto& role : n.roles) {
-        AG_ASSIGN_OR_RETURN(auto users,
-                            NotificationService::roleHolders(tx, role, ctx.row.org_path));
-        n.draft.user_ids.insert(n.draft.user_ids.end(), users.begin(), users.end());
+    auto saved = store_.write([&](store::Transaction& tx) -> Status {
+      AG_ASSIGN_OR_RETURN(auto v, tx.permits().update(ch.row));
+      (void)v;
+      for (const auto& f : ch.files) {
+        AG_RETURN_IF_ERROR(tx.permits().insertFile(f));
       }
-      AG_ASSIGN_OR_RETURN(auto stored, NotificationService::enqueue(tx, n.draft, now));
-      (void)stored;
+      for (const auto& e : ch.events) {
+        AG_ASSIGN_OR_RETURN(auto eid, tx.permits().appendEvent(e));
+        (void)eid;
+      }
+      for (const auto& n : ch.notices) {
+        AG_ASSIGN_OR_RETURN(auto stored, NotificationService::enqueue(tx, n, now));
+        (void)stored;
+      }
+      json::object after{{"number", ch.row.number}, {"state", ch.row.state}};
+      if (!ch.events.empty()) {
+        after["event"] = ch.events.back().kind;
+      }
+      return appendAudit(tx, ch.actor, now, ch.audit_action, kEntity, id, ch.row.org_path,
+                         json::serialize(json::object{{"state", ch.before_state}}),
+                         json::serialize(after));
+    });
+    if (!saved) {
+      if (isStale(saved.error()) && attempt < kAttempts) {
+        continue;  // Someone else changed the permit since it was read: run `fn` again.
+      }
+      return saved.error();
     }
-    org_path = ctx.row.org_path;
-    state = ctx.row.state;
-    notified = !ctx.notices.empty();
-    json::object after{{"number", ctx.row.number}, {"state", ctx.row.state}};
-    if (!ctx.events.empty()) {
-      after["event"] = ctx.events.back().kind;
-    }
-    return appendAudit(tx, ctx.actor, now,
-                       ctx.audit_action.empty() ? "permit.update" : ctx.audit_action, kEntity, id,
-                       ctx.row.org_path, json::serialize(json::object{{"state", before_state}}),
-                       json::serialize(after));
-  }));
-  afterCommit(org_path, id, state, notified);
-  return id;
+    afterCommit(ch.row.org_path, id, ch.row.state, !ch.notices.empty());
+    return id;
+  }
 }
 
 Result<json::object> PermitService::change(const auth::Principal& caller, std::int64_t id,
@@ -917,6 +985,7 @@ Result<json::object> PermitService::update(const auth::Principal& caller, std::i
     c.row.guardian_id = plan.guardian_id;
     c.row.crew = crewList(plan);
     c.row.rules_version = a.type->rules_version;
+    c.row.conditions = json::serialize(plan.conditions);
     c.audit_action = "permit.edited";
     c.event("edited");
     return {};
@@ -929,73 +998,105 @@ Result<json::object> PermitService::submit(const auth::Principal& caller, std::i
     return forbidden();
   }
   const int tz = settings_.tz_offset_minutes;
-  return change(caller, id, [&](MutationCtx& c) -> Status {
-    const State st = c.state();
-    if (st != State::kDraft && st != State::kReturned) {
-      return statusOf(permit::transition(st, Action::kSubmit));
-    }
-    // Feasibility again, with today's data.
-    const auto* stored_plan = objectIn(c.doc, "plan");
-    if (stored_plan == nullptr) {
-      return Error::internal("permit.corrupt", "the stored permit has no plan");
-    }
-    json::object plan_body = *stored_plan;
-    AG_ASSIGN_OR_RETURN(Plan plan, parsePlan(plan_body));
-    AG_ASSIGN_OR_RETURN(auto types, loadTypes(c.tx));
-    AG_ASSIGN_OR_RETURN(auto a,
-                        analyse(c.tx, c.caller, types, plan, c.now, tz, c.row.id, environment_));
-    if (auto st2 = permit::checkOverride(a.findings, overrides); !st2) {
-      Error e = st2.error();
-      int n = 0;
-      for (const auto& f : a.findings) {
-        if (f.severity != permit::Severity::kPass) {
-          e.with("finding." + std::to_string(++n),
-                 f.code + " [" + permit::toString(f.severity) + "] " +
-                     permit::renderReason(localized(f.reason, chinese(caller)), chinese(caller)));
+  const std::uint64_t ticket = ++submit_tickets_;
+  auto submitted = mutate(
+      &caller, id,
+      [&](MutationCtx& c) -> Status {
+        const State st = c.state();
+        if (st != State::kDraft && st != State::kReturned) {
+          return statusOf(permit::transition(st, Action::kSubmit));
         }
-      }
-      return e;
-    }
-    auto stored = storedAnalysis(a);
-    c.doc["grade"] = stored["grade"];
-    c.doc["findings"] = stored["findings"];
-    json::object ov;
-    for (const auto& [code, reason] : overrides) {
-      for (const auto& f : a.findings) {
-        if (f.code == code && f.severity == permit::Severity::kWarn) {
-          ov[code] = reason;
+        // Feasibility again, with today's data.
+        const auto* stored_plan = objectIn(c.doc, "plan");
+        if (stored_plan == nullptr) {
+          return Error::internal("permit.corrupt", "the stored permit has no plan");
         }
-      }
+        json::object plan_body = *stored_plan;
+        AG_ASSIGN_OR_RETURN(Plan plan, parsePlan(plan_body));
+        AG_ASSIGN_OR_RETURN(auto types, loadTypes(c.tx));
+        // The check sees the committed open work plus the submits being saved right now, and this
+        // submit joins the latter before anyone else checks: two overlapping submits can't both
+        // miss each other (guardian busy, simultaneous operations).
+        // mutate() holds plan_mutex_ for this whole function (see in_flight_).
+        Analysis a;
+        {
+          std::vector<store::PermitRow> in_flight;
+          for (const auto& [pid, entry] : in_flight_) {
+            if (pid != c.row.id) {
+              in_flight.push_back(entry.second);
+            }
+          }
+          AG_ASSIGN_OR_RETURN(a, analyse(c.tx, c.caller, types, plan, c.now, tz, c.row.id,
+                                         environment_, &in_flight));
+          if (auto st2 = permit::checkOverride(a.findings, overrides); !st2) {
+            Error e = st2.error();
+            int n = 0;
+            for (const auto& f : a.findings) {
+              if (f.severity != permit::Severity::kPass) {
+                e.with("finding." + std::to_string(++n),
+                       f.code + " [" + permit::toString(f.severity) + "] " +
+                           permit::renderReason(localized(f.reason, chinese(caller)),
+                                                chinese(caller)));
+              }
+            }
+            return e;
+          }
+          store::PermitRow entry = c.row;
+          entry.doc.clear();
+          entry.state = "submitted";
+          in_flight_[c.row.id] = {ticket, std::move(entry)};
+        }
+        auto stored = storedAnalysis(a);
+        c.doc["grade"] = stored["grade"];
+        c.doc["findings"] = stored["findings"];
+        json::object ov;
+        for (const auto& [code, reason] : overrides) {
+          for (const auto& f : a.findings) {
+            if (f.code == code && f.severity == permit::Severity::kWarn) {
+              ov[code] = reason;
+            }
+          }
+        }
+        c.doc["overrides"] = ov;
+        c.row.level = a.grade.level;
+        c.row.submitted_at = c.now;
+        AG_RETURN_IF_ERROR(c.apply(st == State::kReturned ? Action::kResubmit : Action::kSubmit,
+                                   "submitted", json::object{{"overrides", ov.size()}}));
+        const bool cross_work = boolIn(plan.conditions, "cross_work");
+        auto steps = permit::planSteps(*a.level, cross_work);
+        if (steps.empty()) {
+          // No approval needed (e.g. lifting under 10 t with its risk analysis recorded).
+          AG_RETURN_IF_ERROR(c.apply(Action::kStartApproval, "approval_started"));
+          AG_RETURN_IF_ERROR(c.apply(Action::kApproveFinal, "issued"));
+          c.row.issued_at = c.now;
+          writeSteps(c.doc, steps);
+          c.notify("issued", "已签发，可按条件开工", "issued; may start when conditions are met");
+          return {};
+        }
+        auto opened = permit::openNext(steps, c.now);
+        writeSteps(c.doc, steps);
+        c.row.waiting_roles = waitingRoles(steps);
+        c.row.waiting_since = c.now;
+        AG_RETURN_IF_ERROR(c.apply(Action::kStartApproval, "approval_started"));
+        std::vector<std::string> roles;
+        for (auto i : opened) {
+          roles.push_back(steps[i].role);
+        }
+        c.notify("approval_waiting", "等待您审批", "waiting for your approval", roles, false);
+        c.audit_action = "permit.submitted";
+        return {};
+      },
+      &plan_mutex_);
+  {
+    std::lock_guard lock(plan_mutex_);
+    if (auto it = in_flight_.find(id); it != in_flight_.end() && it->second.first == ticket) {
+      in_flight_.erase(it);
     }
-    c.doc["overrides"] = ov;
-    c.row.level = a.grade.level;
-    c.row.submitted_at = c.now;
-    AG_RETURN_IF_ERROR(c.apply(st == State::kReturned ? Action::kResubmit : Action::kSubmit,
-                               "submitted", json::object{{"overrides", ov.size()}}));
-    const bool cross_work = boolIn(plan.conditions, "cross_work");
-    auto steps = permit::planSteps(*a.level, cross_work);
-    if (steps.empty()) {
-      // No approval needed (e.g. lifting under 10 t with its risk analysis recorded).
-      AG_RETURN_IF_ERROR(c.apply(Action::kStartApproval, "approval_started"));
-      AG_RETURN_IF_ERROR(c.apply(Action::kApproveFinal, "issued"));
-      c.row.issued_at = c.now;
-      writeSteps(c.doc, steps);
-      c.notify("issued", "已签发，可按条件开工", "issued; may start when conditions are met");
-      return {};
-    }
-    auto opened = permit::openNext(steps, c.now);
-    writeSteps(c.doc, steps);
-    c.row.waiting_roles = waitingRoles(steps);
-    c.row.waiting_since = c.now;
-    AG_RETURN_IF_ERROR(c.apply(Action::kStartApproval, "approval_started"));
-    std::vector<std::string> roles;
-    for (auto i : opened) {
-      roles.push_back(steps[i].role);
-    }
-    c.notify("approval_waiting", "等待您审批", "waiting for your approval", roles, false);
-    c.audit_action = "permit.submitted";
-    return {};
-  });
+  }
+  if (!submitted) {
+    return submitted.error();
+  }
+  return get(caller, id);
 }
 
 Result<json::object> PermitService::cancel(const auth::Principal& caller, std::int64_t id,
@@ -1013,49 +1114,6 @@ Result<json::object> PermitService::cancel(const auth::Principal& caller, std::i
     return {};
   });
 }
-
-namespace {
-
-Status verifySignature(store::Transaction& tx, const auth::Principal& caller, const Signature& sig,
-                       json::object& out, Instant now, std::int64_t permit_id,
-                       std::vector<store::PermitFileRow>* files) {
-  if (sig.kind == "password") {
-    AG_ASSIGN_OR_RETURN(auto user, tx.users().findById(caller.user_id));
-    if (sig.password.empty() || !crypto::verifyPassword(user.password_hash, sig.password)) {
-      return Error::invalidArgument("permit.signature_invalid",
-                                    "The password re-entered for the signature is wrong");
-    }
-    out["signature_kind"] = "password";
-    return {};
-  }
-  if (sig.kind == "image") {
-    static const std::string kPng("\x89PNG\r\n\x1a\n", 8);
-    if (sig.image_png.size() < 64 || sig.image_png.size() > 512 * 1024 ||
-        sig.image_png.compare(0, kPng.size(), kPng) != 0) {
-      return Error::invalidArgument("permit.signature_invalid",
-                                    "The signature must be a PNG image under 512 KiB");
-    }
-    store::PermitFileRow f;
-    f.id = crypto::sha256Hex(crypto::randomToken()).substr(0, 32);
-    f.permit_id = permit_id;
-    f.name = "signature.png";
-    f.content_type = "image/png";
-    f.data = sig.image_png;
-    f.created_at = now;
-    f.created_by = caller.user_id.value;
-    AG_RETURN_IF_ERROR(tx.permits().insertFile(f));
-    out["signature_kind"] = "image";
-    out["signature_file"] = f.id;
-    if (files != nullptr) {
-      files->push_back(f);
-    }
-    return {};
-  }
-  return Error::invalidArgument("permit.signature_required",
-                                "A signature (drawn, or your password again) is required");
-}
-
-}  // namespace
 
 Result<json::object> PermitService::decide(const auth::Principal& caller, std::int64_t id,
                                            const Decision& d) {
@@ -1098,7 +1156,7 @@ Result<json::object> PermitService::decide(const auth::Principal& caller, std::i
                                      "The applicant can't approve their own permit");
     }
     json::object sig;
-    AG_RETURN_IF_ERROR(verifySignature(c.tx, caller, d.signature, sig, c.now, c.row.id, nullptr));
+    AG_RETURN_IF_ERROR(verifySignature(c, caller, d.signature, sig, "signature.png"));
     const permit::StepState decision = d.action == "approve"  ? permit::StepState::kApproved
                                        : d.action == "reject" ? permit::StepState::kRejected
                                                               : permit::StepState::kReturned;

@@ -364,11 +364,7 @@ Result<std::vector<std::int64_t>> PermitService::suspendAll(const auth::Principa
   }
   std::vector<store::PermitRow> rows;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
-    AG_ASSIGN_OR_RETURN(auto user, tx.users().findById(caller.user_id));
-    if (password.empty() || !crypto::verifyPassword(user.password_hash, password)) {
-      return Error::invalidArgument("permit.signature_invalid",
-                                    "The password re-entered for the signature is wrong");
-    }
+    AG_RETURN_IF_ERROR(verifyPassword(tx, caller, password));
     store::PermitQuery q;
     q.states = {"active"};
     q.area_id = area_id;
@@ -484,35 +480,7 @@ Result<json::object> PermitService::acceptance(const auth::Principal& caller, st
       }
     }
     json::object sig;
-    if (signature.kind == "password") {
-      AG_ASSIGN_OR_RETURN(auto user, c.tx.users().findById(caller.user_id));
-      if (!crypto::verifyPassword(user.password_hash, signature.password)) {
-        return Error::invalidArgument("permit.signature_invalid",
-                                      "The password re-entered for the signature is wrong");
-      }
-      sig["signature_kind"] = "password";
-    } else if (signature.kind == "image") {
-      static const std::string kPng("\x89PNG\r\n\x1a\n", 8);
-      if (signature.image_png.size() < 64 || signature.image_png.size() > 512 * 1024 ||
-          signature.image_png.compare(0, kPng.size(), kPng) != 0) {
-        return Error::invalidArgument("permit.signature_invalid",
-                                      "The signature must be a PNG image under 512 KiB");
-      }
-      store::PermitFileRow f;
-      f.id = crypto::sha256Hex(crypto::randomToken()).substr(0, 32);
-      f.permit_id = c.row.id;
-      f.name = "acceptance-signature.png";
-      f.content_type = "image/png";
-      f.data = signature.image_png;
-      f.created_at = c.now;
-      f.created_by = caller.user_id.value;
-      AG_RETURN_IF_ERROR(c.tx.permits().insertFile(f));
-      sig["signature_kind"] = "image";
-      sig["signature_file"] = f.id;
-    } else {
-      return Error::invalidArgument("permit.signature_required",
-                                    "A signature (drawn, or your password again) is required");
-    }
+    AG_RETURN_IF_ERROR(verifySignature(c, caller, signature, sig, "acceptance-signature.png"));
     json::object acc{{"items", json::value_from(items)},
                      {"comment", comment},
                      {"by", c.actor.name},
@@ -617,7 +585,7 @@ Result<json::object> PermitService::addFile(const auth::Principal& caller, std::
     }
     f.permit_id = c.row.id;
     f.created_at = c.now;
-    AG_RETURN_IF_ERROR(c.tx.permits().insertFile(f));
+    c.files.push_back(f);
     c.event("attachment", json::object{{"name", f.name}, {"content_type", type}});
     c.audit_action = "permit.attachment";
     return {};

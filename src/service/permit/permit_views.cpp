@@ -157,7 +157,7 @@ json::array allowedActions(const auth::Principal& p, const store::PermitRow& row
 
 json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
                         const json::object& doc, const std::vector<store::PermitEventRow>& events,
-                        int tz, Instant now) {
+                        int tz, Instant now, const PermitService::TypeView* view) {
   const bool zh = chinese(p);
   json::object o = summaryJson(row, doc, zh, tz);
   if (const auto* plan = objectIn(doc, "plan")) {
@@ -166,13 +166,10 @@ json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
   if (const auto* names = objectIn(doc, "names")) {
     o["names"] = *names;
   }
-  const auto* type = objectIn(doc, "work_type");
-  permit::WorkTypeDef def;
-  if (type != nullptr) {
-    if (auto d = permit_json::fromJson(*type)) {
-      def = *d;
-    }
-    o["work_type"] = permit_json::toJson(def, p.language);
+  static const permit::WorkTypeDef kNoType;
+  const permit::WorkTypeDef& def = view != nullptr ? view->def : kNoType;
+  if (view != nullptr) {
+    o["work_type"] = p.language == "en" ? view->en : view->zh;
   }
   if (const auto* grade = objectIn(doc, "grade")) {
     json::array reasons;
@@ -343,6 +340,28 @@ json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
 
 }  // namespace
 
+std::shared_ptr<const PermitService::TypeView> PermitService::typeView(
+    const json::object& snapshot) {
+  const auto key = std::make_pair(stringIn(snapshot, "code"), intIn(snapshot, "rules_version"));
+  {
+    std::lock_guard lock(types_mutex_);
+    if (auto it = type_views_.find(key); it != type_views_.end()) {
+      return it->second;
+    }
+  }
+  auto view = std::make_shared<TypeView>();
+  if (auto d = permit_json::fromJson(snapshot)) {
+    view->def = *d;
+  }
+  view->zh = permit_json::toJson(view->def, "zh-CN");
+  view->en = permit_json::toJson(view->def, "en");
+  std::lock_guard lock(types_mutex_);
+  if (type_views_.size() < 256) {
+    type_views_.emplace(key, view);
+  }
+  return view;
+}
+
 Result<json::object> PermitService::get(const auth::Principal& caller, std::int64_t id) {
   json::object out;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
@@ -356,8 +375,12 @@ Result<json::object> PermitService::get(const auth::Principal& caller, std::int6
       return Error::internal("permit.corrupt", "the stored permit is damaged");
     }
     AG_ASSIGN_OR_RETURN(auto events, tx.permits().events(id));
-    out =
-        detailJson(caller, row, doc.as_object(), events, settings_.tz_offset_minutes, clock_.now());
+    std::shared_ptr<const TypeView> view;
+    if (const auto* type = objectIn(doc.as_object(), "work_type")) {
+      view = typeView(*type);
+    }
+    out = detailJson(caller, row, doc.as_object(), events, settings_.tz_offset_minutes,
+                     clock_.now(), view.get());
     json::array linked;
     for (const auto& v : out["linked_ids"].as_array()) {
       auto other = tx.permits().get(v.as_int64());

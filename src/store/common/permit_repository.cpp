@@ -12,7 +12,7 @@ constexpr const char* kColumns =
     "id, number, type_code, level, state, org_id, org_path, area_id, title, window_from, "
     "window_to, leader_id, guardian_id, crew, waiting_roles, waiting_since, rules_version, "
     "public_token, created_by, created_at, updated_at, submitted_at, issued_at, started_at, "
-    "suspended_at, completed_at, closed_at, version";
+    "suspended_at, completed_at, closed_at, version, conditions";
 
 PermitRow readRow(const SqlRow& r, bool with_doc) {
   PermitRow p;
@@ -44,8 +44,9 @@ PermitRow readRow(const SqlRow& r, bool with_doc) {
   p.completed_at = readOptionalInstant(r, 25);
   p.closed_at = readOptionalInstant(r, 26);
   p.version = r.getInt(27);
+  p.conditions = r.getText(28);
   if (with_doc) {
-    p.doc = r.getText(28);
+    p.doc = r.getText(29);
   }
   return p;
 }
@@ -95,7 +96,7 @@ Result<std::int64_t> SqlPermitRepository::insert(const PermitRow& row) {
                     "window_from, window_to, leader_id, guardian_id, crew, waiting_roles, "
                     "waiting_since, rules_version, public_token, created_by, created_at, "
                     "updated_at, submitted_at, issued_at, started_at, suspended_at, "
-                    "completed_at, closed_at, version, doc) VALUES (";
+                    "completed_at, closed_at, version, conditions, doc) VALUES (";
   sql += p.add(row.number) + ", " + p.add(row.type_code) + ", " + p.add(row.level) + ", " +
          p.add(row.state) + ", " + p.add(row.org_id) + ", " + p.add(row.org_path) + ", " +
          p.add(row.area_id) + ", " + p.add(row.title) + ", " + p.add(toMillis(row.window_from)) +
@@ -108,7 +109,7 @@ Result<std::int64_t> SqlPermitRepository::insert(const PermitRow& row) {
          ", " + p.add(optionalMillis(row.started_at)) + ", " +
          p.add(optionalMillis(row.suspended_at)) + ", " + p.add(optionalMillis(row.completed_at)) +
          ", " + p.add(optionalMillis(row.closed_at)) + ", " + p.add(std::int64_t{1}) + ", " +
-         p.add(row.doc) + ") RETURNING id";
+         p.add(row.conditions) + ", " + p.add(row.doc) + ") RETURNING id";
   auto id = queryOneInt(conn_, sql, p.params());
   if (!id) {
     if (id.error().code() == ErrorCode::kConflict) {
@@ -181,7 +182,8 @@ Result<std::int64_t> SqlPermitRepository::update(const PermitRow& row) {
       ", started_at = " + p.add(optionalMillis(row.started_at)) +
       ", suspended_at = " + p.add(optionalMillis(row.suspended_at)) +
       ", completed_at = " + p.add(optionalMillis(row.completed_at)) +
-      ", closed_at = " + p.add(optionalMillis(row.closed_at)) + ", doc = " + p.add(row.doc) +
+      ", closed_at = " + p.add(optionalMillis(row.closed_at)) +
+      ", conditions = " + p.add(row.conditions) + ", doc = " + p.add(row.doc) +
       ", version = version + 1 WHERE id = " + p.add(row.id) +
       " AND version = " + p.add(row.version);
   AG_ASSIGN_OR_RETURN(auto n, execSql(conn_, sql, p));
@@ -239,8 +241,10 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
                         queryOneInt(conn_, "SELECT COUNT(*) FROM permits " + where, p.params()));
     *total = n.value_or(0);
   }
-  where += std::string(" ORDER BY id ") + (q.newest_first ? "DESC" : "ASC") + " LIMIT " +
-           p.add(std::clamp<std::int64_t>(q.limit, 1, 5000)) + " OFFSET " +
+  if (!q.any_order) {
+    where += std::string(" ORDER BY id ") + (q.newest_first ? "DESC" : "ASC");
+  }
+  where += " LIMIT " + p.add(std::clamp<std::int64_t>(q.limit, 1, 5000)) + " OFFSET " +
            p.add(std::max<std::int64_t>(q.offset, 0));
   return select(where, p, q.with_doc);
 }

@@ -12,9 +12,11 @@
 // Thread safety: safe from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -164,20 +166,33 @@ class PermitService {
   // re-test due. Idempotent. Returns how many permits it changed or notified.
   [[nodiscard]] Result<std::int64_t> runDeadlines(Instant now);
 
+ public:
+  // A permit's rules snapshot, parsed, and as shown in each language.
+  struct TypeView {
+    permit::WorkTypeDef def;
+    boost::json::object zh, en;
+  };
+
  private:
   using Mutator = std::function<Status(permit_detail::MutationCtx&)>;
+  // The view of a permit's work-type snapshot; cached by (code, rules_version).
+  std::shared_ptr<const TypeView> typeView(const boost::json::object& snapshot);
 
-  // Loads permit `id` in a write transaction, checks scope, runs `fn`, saves, publishes.
-  // `caller` nullptr = the system (jobs, monitoring). Returns the permit's id.
+  // Loads permit `id` in a read transaction, checks scope, runs `fn`, then saves what it
+  // recorded in a write transaction guarded by the permit's version (retried when another
+  // change won), and publishes. `caller` nullptr = the system (jobs, monitoring). Returns the
+  // permit's id.
+  // `prepare_lock`, when given, is held while `fn` runs (from before the read begins).
   [[nodiscard]] Result<std::int64_t> mutate(const auth::Principal* caller, std::int64_t id,
-                                            const Mutator& fn);
+                                            const Mutator& fn, std::mutex* prepare_lock = nullptr);
   // mutate() then the caller's view of the permit.
   [[nodiscard]] Result<boost::json::object> change(const auth::Principal& caller, std::int64_t id,
                                                    const Mutator& fn);
   // Publishes the change; pushes the outbox when the change enqueued notifications.
   void afterCommit(const std::string& org_path, std::int64_t id, const std::string& state,
                    bool notified = true);
-  [[nodiscard]] Result<std::vector<permit::WorkTypeDef>> loadTypes(store::Transaction& tx);
+  using TypeList = std::shared_ptr<const std::vector<permit::WorkTypeDef>>;
+  [[nodiscard]] Result<TypeList> loadTypes(store::Transaction& tx);
 
   store::Store& store_;
   const Clock& clock_;
@@ -186,10 +201,20 @@ class PermitService {
   NotificationService& notifications_;
   EnvironmentCheck* environment_ = nullptr;
   std::mutex types_mutex_;
-  std::vector<permit::WorkTypeDef> types_cache_;
+  TypeList types_cache_;
+  // Submits are checked against the other open work and then enter that set. Their checks
+  // run one at a time per process (mutate holds plan_mutex_ from before the read), and a
+  // submit stays in in_flight_ until its write has committed, so a later check sees it either
+  // there or in its own (newer) read: two overlapping submits can't both miss each other.
+  // Several nodes on one PostgreSQL don't share this (docs/architecture.md).
+  std::mutex plan_mutex_;
+  // Guarded by plan_mutex_: permit id -> (ticket of the submit call, its columns).
+  std::map<std::int64_t, std::pair<std::uint64_t, store::PermitRow>> in_flight_;
+  std::atomic<std::uint64_t> submit_tickets_{0};
   // Parsed work-type snapshots of permits by (code, rules_version).
   std::map<std::pair<std::string, std::int64_t>, permit::WorkTypeDef> parsed_types_;
   bool types_cached_ = false;
+  std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const TypeView>> type_views_;
 };
 
 }  // namespace anguan::service

@@ -50,7 +50,8 @@ struct PermitRow {
   Instant created_at{}, updated_at{};
   std::optional<Instant> submitted_at, issued_at, started_at, suspended_at, completed_at, closed_at;
   std::int64_t version = 0;
-  std::string doc;  // JSON
+  std::string conditions = "{}";  // JSON object: the plan's conditions (listed without the doc)
+  std::string doc;                // JSON
 };
 
 struct PermitQuery {
@@ -66,6 +67,7 @@ struct PermitQuery {
   std::int64_t offset = 0;
   std::int64_t limit = 50;
   bool newest_first = true;  // by id
+  bool any_order = false;    // no ORDER BY: lets the store pick the state/window index
 };
 
 struct PermitEventRow {

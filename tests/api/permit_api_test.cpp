@@ -16,6 +16,7 @@ namespace {
 namespace json = boost::json;
 using std::chrono::hours;
 using std::chrono::minutes;
+using std::chrono::seconds;
 
 constexpr int kTz = 480;  // The demo enterprise's offset.
 // Plans start this far ahead: clear of the demo permits (at most 15 days' validity around today)
@@ -649,6 +650,52 @@ TEST_F(PermitApiStart, ResumeAfterALongBreakNeedsANewGasTest) {
   r = post("p1guard", path(id, "resume"), json::object{});
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(r.json().at("state").as_string(), "active");
+}
+
+TEST_F(PermitApiStart, TheGuardianLeavingOrGoingSilentSuspendsTheWork) {
+  const auto id = active();
+  // Only the permit's guardian confirms presence; a bad body changes nothing.
+  const auto before = permit(id);
+  auto r = post("p1leader", path(id, "guardian-presence"), {{"present", true}});
+  EXPECT_EQ(r.status, 403u) << r.body;
+  r = post("p1guard", path(id, "guardian-presence"), {{"present", "yes"}});
+  EXPECT_EQ(r.status, 400u) << r.body;
+  r = post("p1guard", path(id, "guardian-presence"), json::object{});
+  EXPECT_EQ(r.status, 400u) << r.body;
+  expectUnchanged(id, before);
+  // Guarding: confirmations keep it running, exactly at the timeout is still present.
+  r = post("p1guard", path(id, "guardian-presence"), {{"present", true}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_TRUE(r.json().at("guardian_presence").is_object()) << r.body;
+  advance(minutes(4));
+  ASSERT_EQ(post("p1guard", path(id, "guardian-presence"), {{"present", true}}).status, 200u);
+  advance(minutes(4) + seconds(50));  // the test clock also runs with real time
+  runJobs();
+  EXPECT_EQ(permit(id).at("state").as_string(), "active");
+  // Silent past the timeout: the deadline job suspends it, once.
+  advance(seconds(11));
+  runJobs();
+  auto p = permit(id);
+  EXPECT_EQ(p.at("state").as_string(), "suspended");
+  EXPECT_TRUE(p.at("guardian_presence").is_null());
+  std::size_t suspensions = 0;
+  for (const auto& e : p.at("events").as_array()) {
+    suspensions += e.at("kind").as_string() == "suspended" ? 1 : 0;
+  }
+  EXPECT_EQ(suspensions, 1u);
+  EXPECT_NE(json::serialize(p.at("events")).find("监护人在场确认超时"), std::string::npos);
+  runJobs();
+  EXPECT_EQ(permit(id).at("version").as_int64(), p.at("version").as_int64());
+  // Back to work, then the guardian says they leave: suspended at once.
+  r = post("p1guard", path(id, "resume"), json::object{});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  ASSERT_EQ(post("p1guard", path(id, "guardian-presence"), {{"present", true}}).status, 200u);
+  r = post("p1guard", path(id, "guardian-presence"), {{"present", false}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "suspended");
+  // Suspended work takes no presence confirmations.
+  r = post("p1guard", path(id, "guardian-presence"), {{"present", true}});
+  EXPECT_EQ(r.status, 409u) << r.body;
 }
 
 TEST_F(PermitApiStart, AShortBreakResumesWithoutANewTest) {

@@ -636,6 +636,21 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
     await waitState(page, 'active');
     await shot(page, 'permit-m-active');
 
+    // The guardian starts guarding on their phone; the work leader doesn't get the buttons.
+    assert((await page.locator('[data-test=guard-start]').count()) === 0, 'only the guardian may confirm presence');
+    {
+      const G = await newPage(browser, PHONE_NIGHT);
+      contexts.push(G.context);
+      await mobileLogin(G.page, 'p1guard');
+      await G.page.goto(`${base}/m/permits/${permitId}`);
+      await G.page.locator('[data-test=guard-start]').tap();
+      await G.page.locator('[data-test=guardian-card][data-guarding=yes]').waitFor();
+      await shot(G.page, 'permit-m-guarding');
+      const presence = (await apiCall('GET', `/permits/${permitId}`, leaderToken)).guardian_presence;
+      assert(presence && presence.last_seen, `guardian presence expected, got ${JSON.stringify(presence)}`);
+      await G.context.close();
+    }
+
     await act(page, 'complete');
     await confirmVant(page);
     await waitState(page, 'completed');

@@ -366,6 +366,18 @@ void addPermitRoutes(Router& router, Services& s) {
         AG_ASSIGN_OR_RETURN(auto reason, stringField(body, "reason", true));
         return p.suspend(ctx.caller(), id, reason);
       }));
+  router.add(actionRoute(
+      "guardian-presence",
+      "The guardian confirms presence on site ({present: true}, repeated while guarding) or "
+      "leaving ({present: false}: active work is suspended)",
+      [&p](Context& ctx, std::int64_t id, const json::object& body) -> Result<json::object> {
+        AG_ASSIGN_OR_RETURN(auto present, boolField(body, "present"));
+        if (!present) {
+          return Error::invalidArgument("validation.failed", "some fields are not valid")
+              .with("present", "required");
+        }
+        return p.guardianPresence(ctx.caller(), id, *present);
+      }));
   router.add(
       actionRoute("resume", "Resume (a re-test may be required)",
                   [&p](Context& ctx, std::int64_t id, const json::object&) -> Result<json::object> {

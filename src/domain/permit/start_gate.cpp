@@ -89,6 +89,10 @@ std::vector<Reason> resumeBlockers(const ResumeInput& in) {
 
 bool isExpired(Instant valid_to, Instant now) { return now >= valid_to; }
 
+bool guardianAbsent(Instant last_seen, Instant now, std::chrono::minutes timeout) {
+  return now > last_seen + timeout;
+}
+
 std::optional<Instant> nextRetestDue(Instant last_test, std::chrono::minutes periodic) {
   if (periodic.count() <= 0) {
     return std::nullopt;

@@ -103,6 +103,13 @@ Status verifySignature(MutationCtx& c, const auth::Principal& caller, const Sign
 Status verifyPassword(store::Transaction& tx, const auth::Principal& caller,
                       const std::string& password);
 
+// Suspends active work: records the suspension (reason, source: manual, system, emergency,
+// guardian_absent), clears the guardian's presence, notifies the crew and approvers.
+Status suspendWork(MutationCtx& c, const std::string& reason, const std::string& source);
+// Suspends active work whose guardian confirmed presence and then went silent for longer than
+// permit::kGuardianPresenceTimeout; sets *suspended.
+Status suspendIfGuardianAbsent(MutationCtx& c, bool* suspended);
+
 // Permit and approval-step states in the language.
 std::string stateLabel(const std::string& state, bool zh);
 

@@ -287,10 +287,12 @@ Result<json::object> PermitService::start(const auth::Principal& caller, std::in
   });
 }
 
-namespace {
+namespace permit_detail {
 
-Status doSuspend(MutationCtx& c, const std::string& reason, const std::string& source) {
+Status suspendWork(MutationCtx& c, const std::string& reason, const std::string& source) {
   c.row.suspended_at = c.now;
+  // Presence is confirmed afresh after a break.
+  c.doc.erase("guardian_presence");
   arrayAt(c.doc, "suspensions")
       .push_back(json::object{{"at", toMillis(c.now)},
                               {"by", c.actor.name},
@@ -304,7 +306,7 @@ Status doSuspend(MutationCtx& c, const std::string& reason, const std::string& s
   return {};
 }
 
-}  // namespace
+}  // namespace permit_detail
 
 Result<json::object> PermitService::suspend(const auth::Principal& caller, std::int64_t id,
                                             const std::string& reason) {
@@ -318,7 +320,7 @@ Result<json::object> PermitService::suspend(const auth::Principal& caller, std::
     if (c.state() != State::kActive) {
       return statusOf(permit::transition(c.state(), Action::kSuspend));
     }
-    return doSuspend(c, reason, "manual");
+    return suspendWork(c, reason, "manual");
   });
 }
 
@@ -343,7 +345,7 @@ Result<std::vector<std::int64_t>> PermitService::suspendInAreaBySystem(
       if (c.state() != State::kActive) {
         return {};
       }
-      return doSuspend(c, reason, "system");
+      return suspendWork(c, reason, "system");
     });
     if (r) {
       out.push_back(row.id);
@@ -380,7 +382,7 @@ Result<std::vector<std::int64_t>> PermitService::suspendAll(const auth::Principa
       if (c.state() != State::kActive) {
         return {};
       }
-      return doSuspend(c, reason, "emergency");
+      return suspendWork(c, reason, "emergency");
     });
     AG_RETURN_IF_ERROR(statusOf(r));
     out.push_back(row.id);
@@ -427,6 +429,52 @@ Result<json::object> PermitService::resume(const auth::Principal& caller, std::i
     c.notify("resumed", "已恢复作业", "work resumed");
     return {};
   });
+}
+
+Result<json::object> PermitService::guardianPresence(const auth::Principal& caller, std::int64_t id,
+                                                     bool present) {
+  if (!hasRole(caller, "guardian")) {
+    return forbidden();
+  }
+  return change(caller, id, [&](MutationCtx& c) -> Status {
+    AG_ASSIGN_OR_RETURN(auto user, c.tx.users().findById(caller.user_id));
+    if (user.person_id == 0 || c.row.guardian_id != user.person_id) {
+      return Error::permissionDenied("permit.not_the_guardian",
+                                     "Only the permit's guardian confirms presence");
+    }
+    AG_RETURN_IF_ERROR(requireState(c, {State::kIssued, State::kActive}, "guard"));
+    c.audit_action = "permit.guardian_presence";
+    if (!present) {
+      c.event("guardian_left");
+      if (c.state() == State::kActive) {
+        return suspendWork(c, chinese(caller) ? "监护人离开现场" : "guardian left the site",
+                           "guardian_absent");
+      }
+      c.doc.erase("guardian_presence");
+      return {};
+    }
+    auto& presence = objectAt(c.doc, "guardian_presence");
+    if (presence.empty()) {
+      presence["since"] = toMillis(c.now);
+      presence["by"] = c.actor.name;
+      c.event("guardian_on_site");
+    }
+    presence["last_seen"] = toMillis(c.now);
+    return {};
+  });
+}
+
+Status permit_detail::suspendIfGuardianAbsent(MutationCtx& c, bool* suspended) {
+  const auto* presence = objectIn(c.doc, "guardian_presence");
+  if (c.state() != State::kActive || presence == nullptr) {
+    return {};
+  }
+  const auto last = instantIn(*presence, "last_seen");
+  if (!last || !permit::guardianAbsent(*last, c.now)) {
+    return {};
+  }
+  *suspended = true;
+  return suspendWork(c, "监护人在场确认超时（监护人不在场）", "guardian_absent");
 }
 
 Result<json::object> PermitService::progress(const auth::Principal& caller, std::int64_t id,

@@ -53,7 +53,9 @@ std::string eventText(const store::PermitEventRow& e, bool zh) {
       {"reminded", {"审批提醒", "Approval reminder"}},
       {"expiry_warning", {"即将到期提醒", "About to expire"}},
       {"attachment", {"上传附件", "Attachment added"}},
-      {"retest_due", {"复测提醒", "Re-test due"}}};
+      {"retest_due", {"复测提醒", "Re-test due"}},
+      {"guardian_on_site", {"监护人到岗", "Guardian on site"}},
+      {"guardian_left", {"监护人离开", "Guardian left"}}};
   auto it = kNames.find(e.kind);
   std::string text = it == kNames.end() ? e.kind : (zh ? it->second.first : it->second.second);
   boost::system::error_code ec;
@@ -203,6 +205,13 @@ json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
   o["findings"] = std::move(findings);
   o["overrides"] = objectIn(doc, "overrides") ? json::value(*objectIn(doc, "overrides"))
                                               : json::value(json::object());
+  if (const auto* presence = objectIn(doc, "guardian_presence")) {
+    o["guardian_presence"] = json::object{{"since", msTime(*presence, "since", tz)},
+                                          {"last_seen", msTime(*presence, "last_seen", tz)},
+                                          {"by", stringIn(*presence, "by")}};
+  } else {
+    o["guardian_presence"] = nullptr;
+  }
   json::array steps;
   const auto parsed = stepsFrom(doc);
   if (const auto* raw = arrayIn(doc, "steps")) {
@@ -635,6 +644,12 @@ Result<std::int64_t> PermitService::runDeadlines(Instant now) {
       return false;
     }
     if (row.state == "active") {
+      if (const auto* presence = objectIn(doc.as_object(), "guardian_presence")) {
+        const auto seen = instantIn(*presence, "last_seen");
+        if (seen && permit::guardianAbsent(*seen, now)) {
+          return true;
+        }
+      }
       const auto* type = objectIn(doc.as_object(), "work_type");
       const auto* gas = type != nullptr ? objectIn(*type, "gas") : nullptr;
       const auto periodic = gas != nullptr ? intIn(*gas, "periodic_minutes") : 0;
@@ -668,6 +683,12 @@ Result<std::int64_t> PermitService::runDeadlines(Instant now) {
         if (permit::isExpired(c.row.window_to, now)) {
           AG_RETURN_IF_ERROR(c.apply(permit::Action::kExpire, "expired"));
           c.notify("expired", "已到期失效", "expired", {"approver_unit"});
+          touched = true;
+          return {};
+        }
+        bool absent = false;
+        AG_RETURN_IF_ERROR(suspendIfGuardianAbsent(c, &absent));
+        if (absent) {
           touched = true;
           return {};
         }

@@ -191,5 +191,23 @@ TEST(PermitStartGate, ExpiryAndRetestDue) {
   EXPECT_EQ(*nextRetestDue(kNow, minutes{120}), kNow + hours{2});
 }
 
+TEST(PermitGuardianPresence, SilenceLongerThanTheTimeoutIsAbsence) {
+  struct Case {
+    std::chrono::milliseconds since_last_seen;
+    bool absent;
+  };
+  const Case cases[] = {{milliseconds{0}, false},
+                        {minutes{4}, false},
+                        {minutes{5}, false},  // exactly at the timeout: still present
+                        {minutes{5} + milliseconds{1}, true},
+                        {hours{1}, true}};
+  for (const auto& c : cases) {
+    EXPECT_EQ(guardianAbsent(kNow - c.since_last_seen, kNow), c.absent)
+        << c.since_last_seen.count() << " ms";
+  }
+  EXPECT_FALSE(guardianAbsent(kNow - minutes{9}, kNow, minutes{10}));
+  EXPECT_TRUE(guardianAbsent(kNow - minutes{11}, kNow, minutes{10}));
+}
+
 }  // namespace
 }  // namespace anguan::permit

@@ -20,6 +20,7 @@ export const permitsApi = {
   shiftCheck: (id) => api.post(`/permits/${id}/shift-check`, {}),
   start: (id) => api.post(`/permits/${id}/start`, {}),
   suspend: (id, reason) => api.post(`/permits/${id}/suspend`, { reason }),
+  guardianPresence: (id, present) => api.post(`/permits/${id}/guardian-presence`, { present }),
   resume: (id) => api.post(`/permits/${id}/resume`, {}),
   progress: (id, body) => api.post(`/permits/${id}/progress`, body),
   complete: (id) => api.post(`/permits/${id}/complete`, {}),

@@ -123,6 +123,11 @@ class PermitService {
   [[nodiscard]] Result<boost::json::object> shiftCheck(const auth::Principal& caller,
                                                        std::int64_t id);
   [[nodiscard]] Result<boost::json::object> start(const auth::Principal& caller, std::int64_t id);
+  // The guardian confirms being on site (present = true; the phone repeats it while guarding)
+  // or leaving (false: active work is suspended). Only the permit's guardian; issued or active.
+  // runDeadlines suspends active work whose guardian went silent (permit::guardianAbsent).
+  [[nodiscard]] Result<boost::json::object> guardianPresence(const auth::Principal& caller,
+                                                             std::int64_t id, bool present);
   [[nodiscard]] Result<boost::json::object> suspend(const auth::Principal& caller, std::int64_t id,
                                                     const std::string& reason);
   // System suspension (gas alarm, guardian absent) — no caller; used by monitoring.

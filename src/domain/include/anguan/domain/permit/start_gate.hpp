@@ -50,6 +50,14 @@ struct ResumeInput {
 std::vector<Reason> resumeBlockers(const ResumeInput& in);
 
 bool isExpired(Instant valid_to, Instant now);  // now >= valid_to
+// Guardian presence (4.10: the guardian stays on site for the whole job). Once the guardian has
+// started guarding on the phone, it confirms presence while the job runs; silence for longer
+// than the timeout counts as absence, and absence suspends the work.
+inline constexpr std::chrono::minutes kGuardianPresenceTimeout{5};
+// now > last_seen + timeout (exactly at the timeout still counts as present).
+bool guardianAbsent(Instant last_seen, Instant now,
+                    std::chrono::minutes timeout = kGuardianPresenceTimeout);
+
 // last_test + periodic; periodic 0 → none.
 std::optional<Instant> nextRetestDue(Instant last_test, std::chrono::minutes periodic);
 

@@ -43,24 +43,6 @@ std::string gasName(const std::string& gas, bool zh) {
   return it == kNames.end() ? gas : (zh ? it->second.first : it->second.second);
 }
 
-std::string stateName(const std::string& state, bool zh) {
-  static const std::map<std::string, std::pair<const char*, const char*>> kNames = {
-      {"draft", {"草稿", "Draft"}},
-      {"submitted", {"已提交", "Submitted"}},
-      {"in_approval", {"审批中", "In approval"}},
-      {"issued", {"已签发", "Issued"}},
-      {"active", {"作业中", "Active"}},
-      {"suspended", {"已暂停", "Suspended"}},
-      {"completed", {"已完工", "Completed"}},
-      {"closed", {"已关闭", "Closed"}},
-      {"rejected", {"已驳回", "Rejected"}},
-      {"returned", {"已退回", "Returned"}},
-      {"cancelled", {"已取消", "Cancelled"}},
-      {"expired", {"已过期", "Expired"}}};
-  auto it = kNames.find(state);
-  return it == kNames.end() ? state : (zh ? it->second.first : it->second.second);
-}
-
 // "2026-11-28T22:10:00+08:00" → "2026-11-28 22:10".
 std::string shortTime(const std::string& t) {
   if (t.size() < 16) {
@@ -220,7 +202,8 @@ PermitDocument permitDocumentFrom(const json::object& d, const std::string& lang
   const auto& acc = obj(d, "acceptance");
   doc.signatures.push_back({zh ? "完工验收" : "Completion acceptance", str(acc, "comment"),
                             str(acc, "by"), shortTime(str(acc, "at")), ""});
-  doc.status_line = (zh ? "状态：" : "State: ") + stateName(str(d, "state"), zh);
+  doc.status_line = (zh ? "状态：" : "State: ") +
+                    (str(d, "state_label").empty() ? str(d, "state") : str(d, "state_label"));
   doc.qr_url = status_url;
   return doc;
 }

@@ -23,21 +23,6 @@ namespace {
 
 const base::EntitySchema& schema(const char* name) { return *base::findSchema(name); }
 
-std::string prefixOf(const std::string& type) {
-  static const std::map<std::string, std::string> kPrefix = {
-      {"hot_work", "DH"},   {"confined_space", "SX"}, {"blind_plate", "MB"}, {"height", "GC"},
-      {"lifting", "DZ"},    {"temp_power", "LD"},     {"excavation", "DT"},  {"road_break", "DL"},
-      {"inspection", "XJ"}, {"maintenance", "JX"}};
-  auto it = kPrefix.find(type);
-  return it == kPrefix.end() ? "ZY" : it->second;
-}
-
-std::string localDate(Instant t, int tz) { return formatRfc3339(t, tz).substr(0, 10); }
-int localMinute(Instant t, int tz) {
-  const std::string s = formatRfc3339(t, tz);
-  return std::stoi(s.substr(11, 2)) * 60 + std::stoi(s.substr(14, 2));
-}
-
 struct Person {
   std::int64_t id = 0;
   std::string name;
@@ -780,7 +765,7 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
         std::snprintf(seq, sizeof seq, "%06lld", static_cast<long long>(id));
         std::string date = localDate(b.row.created_at, tz);
         date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
-        b.row.number = prefixOf(b.row.type_code) + "-" + date + "-" + seq;
+        b.row.number = numberPrefix(b.row.type_code) + "-" + date + "-" + seq;
         AG_RETURN_IF_ERROR(tx.permits().setNumber(id, b.row.number));
         for (auto& e : b.events) {
           e.permit_id = id;

@@ -110,6 +110,14 @@ Status suspendWork(MutationCtx& c, const std::string& reason, const std::string&
 // permit::kGuardianPresenceTimeout; sets *suspended.
 Status suspendIfGuardianAbsent(MutationCtx& c, bool* suspended);
 
+// Permit number prefix of a work type ("DH" hot work, ...; "ZY" for admin-defined types).
+std::string numberPrefix(const std::string& type);
+// Local calendar date "YYYY-MM-DD", minute of day and weekday (0 = Sunday) of `t` in the
+// enterprise zone (UTC offset in minutes).
+std::string localDate(Instant t, int tz);
+int localMinute(Instant t, int tz);
+int weekday(Instant t, int tz);
+
 // Permit and approval-step states in the language.
 std::string stateLabel(const std::string& state, bool zh);
 

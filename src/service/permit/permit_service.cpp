@@ -22,27 +22,6 @@ namespace {
 
 const base::EntitySchema& schema(const char* name) { return *base::findSchema(name); }
 
-std::string numberPrefix(const std::string& type) {
-  static const std::map<std::string, std::string> kPrefix = {
-      {"hot_work", "DH"},   {"confined_space", "SX"}, {"blind_plate", "MB"}, {"height", "GC"},
-      {"lifting", "DZ"},    {"temp_power", "LD"},     {"excavation", "DT"},  {"road_break", "DL"},
-      {"inspection", "XJ"}, {"maintenance", "JX"}};
-  auto it = kPrefix.find(type);
-  return it == kPrefix.end() ? "ZY" : it->second;
-}
-
-// Local calendar date "YYYY-MM-DD" and minute of day of `t` in the enterprise zone.
-std::string localDate(Instant t, int tz) { return formatRfc3339(t, tz).substr(0, 10); }
-int localMinute(Instant t, int tz) {
-  const std::string s = formatRfc3339(t, tz);  // YYYY-MM-DDTHH:MM:SS...
-  return std::stoi(s.substr(11, 2)) * 60 + std::stoi(s.substr(14, 2));
-}
-int weekday(Instant t, int tz) {  // 0 = Sunday
-  const auto local = t + std::chrono::minutes(tz);
-  const auto days = std::chrono::floor<std::chrono::days>(local);
-  return static_cast<int>(std::chrono::weekday(std::chrono::sys_days(days)).c_encoding());
-}
-
 struct Plan {
   std::string type;
   std::string title;

@@ -5,29 +5,10 @@
 #include <string>
 #include <utility>
 
+#include "anguan/core/enum_names.hpp"
+
 namespace anguan::hazard {
 namespace {
-
-template <class E, std::size_t N>
-const char* nameOf(const std::array<std::pair<E, const char*>, N>& table, E value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) {
-      return name;
-    }
-  }
-  return "unknown";
-}
-
-template <class E, std::size_t N>
-std::optional<E> parseName(const std::array<std::pair<E, const char*>, N>& table,
-                           std::string_view text) {
-  for (const auto& [v, name] : table) {
-    if (text == name) {
-      return v;
-    }
-  }
-  return std::nullopt;
-}
 
 constexpr std::array<std::pair<State, const char*>, 6> kStateNames = {{
     {State::kReported, "reported"},

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <utility>
 
+#include "anguan/core/enum_names.hpp"
+
 namespace anguan::risk {
 namespace {
 
@@ -26,27 +28,6 @@ constexpr std::array<std::pair<Period, const char*>, 4> kPeriodNames = {{
     {Period::kMonthly, "monthly"},
     {Period::kQuarterly, "quarterly"},
 }};
-
-template <class E, std::size_t N>
-const char* nameOf(const std::array<std::pair<E, const char*>, N>& table, E value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) {
-      return name;
-    }
-  }
-  return "unknown";
-}
-
-template <class E, std::size_t N>
-std::optional<E> parseName(const std::array<std::pair<E, const char*>, N>& table,
-                           std::string_view text) {
-  for (const auto& [v, name] : table) {
-    if (text == name) {
-      return v;
-    }
-  }
-  return std::nullopt;
-}
 
 bool inTable(double value, const std::vector<Choice>& table) {
   for (const auto& c : table) {

@@ -932,6 +932,44 @@ TEST_F(PermitApiJobs, AnIssuedPermitPastItsWindowExpiresAndTheLeaderIsTold) {
 
 class PermitApiInput : public PermitApiBase {};
 
+TEST_F(PermitApiInput, WorkTypesAreAdminEditedVersionedAndAuditedAndPermitsKeepTheirRules) {
+  auto base = get("admin", "/api/v1/work-types/inspection");
+  ASSERT_EQ(base.status, 200u) << base.body;
+  json::object type = base.json().as_object();
+  type["zh"] = "储罐巡检";
+  type["en"] = "Tank inspection";
+  // Only admins; the code is lower-case letters, digits and _ (a domain rule).
+  type["code"] = "tank_check";
+  auto r = post("p1leader", "/api/v1/work-types", type);
+  EXPECT_EQ(r.status, 403u) << r.body;
+  for (const char* bad : {"Tank", "1tank", "tank-check", ""}) {
+    type["code"] = bad;
+    r = post("admin", "/api/v1/work-types", type);
+    EXPECT_EQ(r.status, 400u) << bad << " " << r.body;
+  }
+  EXPECT_EQ(get("admin", "/api/v1/work-types/Tank").status, 404u);
+  type["code"] = "tank_check";
+  r = post("admin", "/api/v1/work-types", type);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(r.json().at("rules_version").as_int64(), 1);
+  // A hot-work permit issued under version 1 keeps it when the rules change.
+  const auto id = create(plan());
+  const auto v1 = permit(id).at("work_type").at("rules_version").as_int64();
+  auto hot = get("admin", "/api/v1/work-types/hot_work").json().as_object();
+  hot["en"] = "Hot work (edited)";
+  auto put =
+      s().request("PUT", "/api/v1/work-types/hot_work", json::serialize(hot), token("admin"));
+  ASSERT_EQ(put.status, 200u) << put.body;
+  EXPECT_EQ(put.json().at("rules_version").as_int64(), v1 + 1);
+  EXPECT_EQ(permit(id).at("work_type").at("rules_version").as_int64(), v1);
+  // Both changes are in the audit trail.
+  auto audit = get("admin", "/api/v1/audit?entity=work_types");
+  ASSERT_EQ(audit.status, 200u) << audit.body;
+  const std::string trail = audit.body;
+  EXPECT_NE(trail.find("tank_check"), std::string::npos) << trail;
+  EXPECT_NE(trail.find("hot_work"), std::string::npos) << trail;
+}
+
 TEST_F(PermitApiInput, BadPlansAreRefusedWithTheField) {
   const auto before = permitCount();
   auto bad = s().request("POST", "/api/v1/permits", "{\"type\": \"hot_work\", ", token("p1leader"));

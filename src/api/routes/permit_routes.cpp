@@ -130,23 +130,14 @@ void addPermitRoutes(Router& router, Services& s) {
                 return objectReply(p.saveWorkType(ctx.caller(), ctx.params["code"], body, false),
                                    ctx);
               }});
-  router.add(
-      {http::verb::post, "/api/v1/work-types", Access::kSignedIn, true, false,
-       "Add an admin-defined work type", "permits", [&p](Context& ctx) -> Reply {
-         AG_REPLY_IF_ERROR(json::object body, parseBody(ctx), ctx);
-         AG_REPLY_IF_ERROR(std::string code, stringField(body, "code", true), ctx);
-         bool ok = !code.empty() && code.size() <= 40 && code[0] >= 'a' && code[0] <= 'z';
-         for (char c : code) {
-           ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
-         }
-         if (!ok) {
-           return errorReply(
-               Error::invalidArgument("validation.failed", "bad code").with("code", "pattern"),
-               ctx.language);
-         }
-         return objectReply(p.saveWorkType(ctx.caller(), code, body, true), ctx,
-                            http::status::created);
-       }});
+  router.add({http::verb::post, "/api/v1/work-types", Access::kSignedIn, true, false,
+              "Add an admin-defined work type", "permits", [&p](Context& ctx) -> Reply {
+                AG_REPLY_IF_ERROR(json::object body, parseBody(ctx), ctx);
+                // The code's pattern is a domain rule (permit::validateWorkType).
+                AG_REPLY_IF_ERROR(std::string code, stringField(body, "code", true), ctx);
+                return objectReply(p.saveWorkType(ctx.caller(), code, body, true), ctx,
+                                   http::status::created);
+              }});
 
   router.add({http::verb::post, "/api/v1/permits/preview", Access::kSignedIn, false, false,
               "Grade a plan and run the feasibility checks without saving", "permits",

@@ -854,6 +854,32 @@ TEST_F(PermitApiSubmit, AGuardianCannotGuardTwoOverlappingJobs) {
   expectUnchanged(second, before);
 }
 
+TEST_F(PermitApiSubmit, SprayPaintingNearOpenHotWorkIsFoundFromTheStoredConditions) {
+  // The overlap check reads other permits' conditions from the conditions column, not their docs.
+  auto painting = plan();
+  painting["conditions"] = json::object{{"continuous_monitor", true}, {"painting", true}};
+  const auto first = create(painting);
+  ASSERT_EQ(submit(first).status, 200u);
+  auto codes = [&]() {
+    auto r = post("p1leader", "/api/v1/permits/preview", plan());
+    EXPECT_EQ(r.status, 200u) << r.body;
+    std::vector<std::string> out;
+    const auto body = r.json();
+    for (const auto& f : body.at("findings").as_array()) {
+      out.emplace_back(f.at("code").as_string());
+    }
+    return out;
+  };
+  const std::string finding = "simops.hot_painting." + std::to_string(first);
+  auto found = codes();
+  EXPECT_NE(std::find(found.begin(), found.end(), finding), found.end())
+      << json::serialize(json::value_from(found));
+  ASSERT_EQ(post("p1leader", path(first, "cancel"), {{"reason", "测试结束"}}).status, 200u);
+  found = codes();
+  EXPECT_EQ(std::find(found.begin(), found.end(), finding), found.end());
+  EXPECT_NE(std::find(found.begin(), found.end(), "simops"), found.end());
+}
+
 // --- time-driven jobs --------------------------------------------------------------------------
 
 class PermitApiJobs : public PermitApiBase {};

@@ -864,23 +864,9 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
       }
       ctx.doc = std::move(doc.as_object());
       if (const auto* wt = objectIn(ctx.doc, "work_type")) {
-        // The snapshot of a (code, rules_version) never changes: parse it once per process.
-        const auto key = std::make_pair(stringIn(*wt, "code"), intIn(*wt, "rules_version"));
-        bool cached = false;
-        {
-          std::lock_guard lock(types_mutex_);
-          if (auto it = parsed_types_.find(key); it != parsed_types_.end()) {
-            ctx.type = it->second;
-            cached = true;
-          }
-        }
-        if (!cached) {
-          AG_ASSIGN_OR_RETURN(ctx.type, permit_json::fromJson(*wt));
-          std::lock_guard lock(types_mutex_);
-          if (parsed_types_.size() < 256) {
-            parsed_types_.emplace(key, ctx.type);
-          }
-        }
+        // The snapshot of a (code, rules_version) never changes: parsed once per process.
+        AG_ASSIGN_OR_RETURN(auto view, typeView(*wt));
+        ctx.type = view->def;
       }
       ch.before_state = ctx.row.state;
       AG_RETURN_IF_ERROR(fn(ctx));

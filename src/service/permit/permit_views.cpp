@@ -349,7 +349,7 @@ json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
 
 }  // namespace
 
-std::shared_ptr<const PermitService::TypeView> PermitService::typeView(
+Result<std::shared_ptr<const PermitService::TypeView>> PermitService::typeView(
     const json::object& snapshot) {
   const auto key = std::make_pair(stringIn(snapshot, "code"), intIn(snapshot, "rules_version"));
   {
@@ -359,16 +359,14 @@ std::shared_ptr<const PermitService::TypeView> PermitService::typeView(
     }
   }
   auto view = std::make_shared<TypeView>();
-  if (auto d = permit_json::fromJson(snapshot)) {
-    view->def = *d;
-  }
+  AG_ASSIGN_OR_RETURN(view->def, permit_json::fromJson(snapshot));
   view->zh = permit_json::toJson(view->def, "zh-CN");
   view->en = permit_json::toJson(view->def, "en");
   std::lock_guard lock(types_mutex_);
   if (type_views_.size() < 256) {
     type_views_.emplace(key, view);
   }
-  return view;
+  return std::shared_ptr<const TypeView>(std::move(view));
 }
 
 Result<json::object> PermitService::get(const auth::Principal& caller, std::int64_t id) {
@@ -386,7 +384,9 @@ Result<json::object> PermitService::get(const auth::Principal& caller, std::int6
     AG_ASSIGN_OR_RETURN(auto events, tx.permits().events(id));
     std::shared_ptr<const TypeView> view;
     if (const auto* type = objectIn(doc.as_object(), "work_type")) {
-      view = typeView(*type);
+      if (auto v = typeView(*type)) {  // A damaged snapshot shows the permit without it.
+        view = *v;
+      }
     }
     out = detailJson(caller, row, doc.as_object(), events, settings_.tz_offset_minutes,
                      clock_.now(), view.get());

@@ -181,7 +181,8 @@ class PermitService {
  private:
   using Mutator = std::function<Status(permit_detail::MutationCtx&)>;
   // The view of a permit's work-type snapshot; cached by (code, rules_version).
-  std::shared_ptr<const TypeView> typeView(const boost::json::object& snapshot);
+  // kInternal when the snapshot doesn't parse.
+  Result<std::shared_ptr<const TypeView>> typeView(const boost::json::object& snapshot);
 
   // Loads permit `id` in a read transaction, checks scope, runs `fn`, then saves what it
   // recorded in a write transaction guarded by the permit's version (retried when another
@@ -216,8 +217,6 @@ class PermitService {
   // Guarded by plan_mutex_: permit id -> (ticket of the submit call, its columns).
   std::map<std::int64_t, std::pair<std::uint64_t, store::PermitRow>> in_flight_;
   std::atomic<std::uint64_t> submit_tickets_{0};
-  // Parsed work-type snapshots of permits by (code, rules_version).
-  std::map<std::pair<std::string, std::int64_t>, permit::WorkTypeDef> parsed_types_;
   bool types_cached_ = false;
   std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const TypeView>> type_views_;
 };

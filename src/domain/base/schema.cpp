@@ -1,5 +1,7 @@
 #include "anguan/domain/base/schema.hpp"
 
+#include "anguan/domain/monitor/sensor_kind.hpp"
+
 namespace anguan::base {
 
 const char* toString(FieldType type) {
@@ -95,6 +97,19 @@ FieldSpec number(std::string name, std::string zh, std::string en, double min, d
   f.en = std::move(en);
   f.min = min;
   f.max = max;
+  return f;
+}
+
+FieldSpec integer(std::string name, std::string zh, std::string en, double min, double max,
+                  bool required) {
+  FieldSpec f;
+  f.name = std::move(name);
+  f.type = FieldType::kInteger;
+  f.zh = std::move(zh);
+  f.en = std::move(en);
+  f.min = min;
+  f.max = max;
+  f.required = required;
   return f;
 }
 
@@ -308,6 +323,88 @@ std::vector<EntitySchema> build() {
         enumeration("kind", "类型", "Kind",
                     {{"holiday", "法定节假日/休息日", "Holiday / rest day"},
                      {"workday", "调休上班日", "Make-up working day"}}),
+    };
+    all.push_back(std::move(s));
+  }
+  {
+    EntitySchema s;
+    s.name = "devices";
+    s.path = "devices";
+    s.zh = "监测设备";
+    s.en = "Monitoring devices";
+    s.scope_field = "area_id";
+    s.fields = {
+        text("name", "名称", "Name", true, 100),
+        uniqueCode("设备编码", "Device code"),
+        enumeration("kind", "设备类型", "Kind",
+                    {{"gateway", "数据网关", "Gateway"},
+                     {"gas_detector", "气体检测仪", "Gas detector"},
+                     {"sensor_node", "传感器节点", "Sensor node"},
+                     {"camera", "AI摄像头", "AI camera"},
+                     {"positioning", "人员定位基站", "Positioning system"},
+                     {"plc", "PLC/DCS接口", "PLC/DCS interface"}}),
+        ref("area_id", "areas", "所在区域", "Area", true),
+        ref("gateway_id", "devices", "上级网关", "Gateway", false),
+        text("site", "站点(MQTT主题)", "Site (MQTT topic)", false, 64),
+        text("model", "型号", "Model", false, 100),
+        text("position", "安装位置", "Position", false, 200),
+        boolean("active", "启用", "Active"),
+    };
+    all.push_back(std::move(s));
+  }
+  {
+    EntitySchema s;
+    s.name = "sensors";
+    s.path = "sensors";
+    s.zh = "传感器";
+    s.en = "Sensors";
+    s.scope_field = "area_id";
+    std::vector<Option> kinds;
+    for (const auto& k : monitor::allSensorKinds()) {
+      kinds.push_back({std::string(k.code), std::string(k.name_zh), std::string(k.name_en)});
+    }
+    s.fields = {
+        text("name", "名称", "Name", true, 100),
+        uniqueCode("位号/编码", "Tag / code"),
+        ref("device_id", "devices", "所属设备", "Device", true),
+        enumeration("kind", "监测类型", "Kind", std::move(kinds)),
+        ref("area_id", "areas", "所在区域", "Area", true),
+        text("position", "安装位置", "Position", false, 200),
+        number("plan_x", "平面坐标X(米)", "Plan X (m)", -100000, 100000),
+        number("plan_y", "平面坐标Y(米)", "Plan Y (m)", -100000, 100000),
+        integer("interval_seconds", "上报周期(秒)", "Reporting interval (s)", 1, 86400, true),
+        date("calibration_due", "校准到期日", "Calibration due", false),
+        number("warning_high", "预警上限", "Warning high", -1e9, 1e9),
+        number("alarm_high", "报警上限", "Alarm high", -1e9, 1e9),
+        number("warning_low", "预警下限", "Warning low", -1e9, 1e9),
+        number("alarm_low", "报警下限", "Alarm low", -1e9, 1e9),
+        boolean("active", "启用", "Active"),
+    };
+    all.push_back(std::move(s));
+  }
+  {
+    EntitySchema s;
+    s.name = "area_thresholds";
+    s.path = "area-thresholds";
+    s.zh = "区域报警阈值";
+    s.en = "Area alarm thresholds";
+    s.scope_field = "area_id";
+    s.title_field = "kind";
+    s.key_field = "";
+    std::vector<Option> kinds;
+    for (const auto& k : monitor::allSensorKinds()) {
+      kinds.push_back({std::string(k.code), std::string(k.name_zh), std::string(k.name_en)});
+    }
+    s.fields = {
+        ref("area_id", "areas", "区域", "Area", true),
+        enumeration("kind", "监测类型", "Kind", std::move(kinds)),
+        number("warning_high", "预警上限", "Warning high", -1e9, 1e9),
+        number("alarm_high", "报警上限", "Alarm high", -1e9, 1e9),
+        number("warning_low", "预警下限", "Warning low", -1e9, 1e9),
+        number("alarm_low", "报警下限", "Alarm low", -1e9, 1e9),
+        number("hysteresis", "回差", "Hysteresis", 0, 1e9),
+        integer("delay_seconds", "持续时间(秒)", "Delay (s)", 0, 3600, false),
+        number("rate_per_minute", "变化率(每分钟)", "Rate of change (per min)", 0, 1e9),
     };
     all.push_back(std::move(s));
   }

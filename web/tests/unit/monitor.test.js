@@ -361,3 +361,30 @@ describe('violations', () => {
     expect(statusTag('open')).toBe('danger');
   });
 });
+
+describe('monitor texts', () => {
+  const keys = (o, p = '') => Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v, `${p}${k}.`) : [`${p}${k}`]));
+  it('has every key in both languages, none empty', async () => {
+    const zh = (await import('../../src/i18n/locales/monitor.zh-CN.js')).default;
+    const en = (await import('../../src/i18n/locales/monitor.en.js')).default;
+    expect(keys(zh).sort()).toEqual(keys(en).sort());
+    const get = (o, k) => k.split('.').reduce((x, p) => x[p], o);
+    for (const k of keys(zh)) {
+      expect(get(zh, k), k).toBeTruthy();
+      expect(get(en, k), k).toBeTruthy();
+    }
+  });
+
+  it('names every violation type, status, alarm state and cleaning flag the helpers use', async () => {
+    const { VIOLATION_TYPES, VIOLATION_STATUSES } = await import('../../src/lib/monitor/violations.js');
+    const { ALARM_STATES } = await import('../../src/lib/monitor/alarms.js');
+    const { LEVELS } = await import('../../src/lib/monitor/board.js');
+    const { RANGES } = await import('../../src/lib/monitor/series.js');
+    const zh = (await import('../../src/i18n/locales/monitor.zh-CN.js')).default;
+    for (const x of VIOLATION_TYPES) expect(zh.vtype[x], x).toBeTruthy();
+    for (const x of VIOLATION_STATUSES) expect(zh.vstatus[x], x).toBeTruthy();
+    for (const x of ALARM_STATES) expect(zh.state[x], x).toBeTruthy();
+    for (const x of LEVELS) expect(zh.level[x], x).toBeTruthy();
+    for (const x of Object.keys(RANGES)) expect(zh.trend.range[x], x).toBeTruthy();
+  });
+});

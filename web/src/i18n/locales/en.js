@@ -1,9 +1,11 @@
 import permit from './permits.en.js';
 import hazard from './hazards.en.js';
+import monitor from './monitor.en.js';
 
 export default {
   permit,
   hazard,
+  monitor,
   notify: { title: 'Notifications', readAll: 'Mark all read', empty: 'No notifications' },
   app: { name: 'Anguan', fullName: 'Anguan · Work Safety Management', slogan: 'Safe production, everyone involved' },
   common: {

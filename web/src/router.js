@@ -32,6 +32,10 @@ const routes = [
       { path: 'risk', name: 'risk', component: () => import('./desktop/hazards/RiskPage.vue') },
       { path: 'inspections', name: 'inspections', component: () => import('./desktop/hazards/InspectionsPage.vue') },
       { path: 'incidents', name: 'incidents', component: () => import('./desktop/hazards/IncidentsPage.vue') },
+      // Monitoring: board, alarms, violations (issue 5)
+      { path: 'monitor', name: 'monitor-board', component: () => import('./desktop/monitor/BoardPage.vue') },
+      { path: 'monitor/alarms', name: 'monitor-alarms', component: () => import('./desktop/monitor/AlarmsPage.vue') },
+      { path: 'monitor/violations', name: 'monitor-violations', component: () => import('./desktop/monitor/ViolationsPage.vue') },
     ],
   },
   { path: '/m/login', name: 'm-login', component: () => import('./mobile/MobileLogin.vue'), meta: { public: true, mobile: true } },
@@ -49,6 +53,8 @@ const routes = [
       { path: 'hazards/new', name: 'm-hazard-new', component: () => import('./mobile/hazards/ReportHazard.vue') },
       { path: 'hazards/:id', name: 'm-hazard', component: () => import('./mobile/hazards/MobileHazard.vue'), props: true },
       { path: 'inspections/:id', name: 'm-inspection', component: () => import('./mobile/hazards/MobileInspection.vue'), props: true },
+      // Monitoring (issue 5)
+      { path: 'alarms', name: 'm-alarms', component: () => import('./mobile/monitor/AlarmFeed.vue') },
       { path: 'data', name: 'm-data', component: () => import('./mobile/MobileData.vue') },
       { path: 'data/:entity', name: 'm-entity', component: () => import('./mobile/MobileEntityList.vue'), props: true },
       { path: 'data/:entity/new', name: 'm-entity-new', component: () => import('./mobile/MobileEntityForm.vue'), props: true },

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createBoardState, applyValue, applyAlarm, areaLevel, worstLevel, levelColor, levelTag, boardSummary, formatValue, LEVEL_COLORS } from '../../src/lib/monitor/board.js';
-import { sortAlarms, upsertAlarm, alarmMatches, canAcknowledge, canClose, isOpen, isNewCritical, alarmReading } from '../../src/lib/monitor/alarms.js';
+import { sortAlarms, compareNewest, upsertAlarm, alarmMatches, canAcknowledge, canClose, isOpen, isNewCritical, alarmReading } from '../../src/lib/monitor/alarms.js';
 import { seriesOption, seriesPoints, thresholdList, yExtent, rangeWindow, isEmptySeries } from '../../src/lib/monitor/series.js';
 import { isMuted, setMuted, beep, createAlerter, MUTE_KEY } from '../../src/lib/monitor/sound.js';
 import { handleBody, upsertViolation, confidenceText, statusTag } from '../../src/lib/monitor/violations.js';
@@ -76,7 +76,11 @@ describe('board reducer', () => {
   it('an invalid reading shows but does not colour the area; an offline event marks the sensor offline', () => {
     let s = createBoardState(board());
     s = applyValue(s, { area_id: 1, sensor_id: 11, value: 999, ts: '2026-11-29T10:00:05+08:00', level: 'invalid', valid: false });
-    expect(s.board.areas[0].sensors[0]).toMatchObject({ value: 999, valid: false, level: 'invalid' });
+    expect(s.board.areas[0].sensors[0]).toMatchObject({ value: 999, valid: false, level: 'invalid', flags: [] });
+    s = applyValue(s, { area_id: 1, sensor_id: 11, value: 998, ts: '2026-11-29T10:00:05.5+08:00', level: 'invalid', valid: false });
+    s = { ...s, board: { ...s.board, areas: [{ ...s.board.areas[0], sensors: [{ ...s.board.areas[0].sensors[0], flags: ['spike'] }, s.board.areas[0].sensors[1]] }, s.board.areas[1]] } };
+    expect(applyValue(s, { area_id: 1, sensor_id: 11, value: 997, ts: '2026-11-29T10:00:05.6+08:00', level: 'invalid', valid: false }).board.areas[0].sensors[0].flags).toEqual(['spike']);
+    expect(applyValue(s, { area_id: 1, sensor_id: 11, value: 3, ts: '2026-11-29T10:00:05.7+08:00', level: 'normal', valid: true }).board.areas[0].sensors[0].flags).toEqual([]);
     expect(s.board.areas[0].level).toBe('normal');
     s = applyValue(s, { area_id: 1, sensor_id: 12, value: null, ts: '2026-11-29T10:00:06+08:00', level: 'offline' });
     expect(s.board.areas[0].sensors[1].online).toBe(false);
@@ -149,6 +153,8 @@ describe('alarms', () => {
       alarm(4, { state: 'acknowledged', raised_at: '2026-11-29T10:02:00+08:00' }),
     ];
     expect(sortAlarms(list).map((a) => a.id)).toEqual([4, 2, 3, 1]);
+    expect(sortAlarms(list, compareNewest).map((a) => a.id)).toEqual([3, 1, 4, 2]);
+    expect(upsertAlarm(sortAlarms(list, compareNewest), alarm(9, { severity: 'warning', raised_at: '2026-11-29T10:03:00+08:00' }), {}, compareNewest).list.map((a) => a.id)).toEqual([3, 1, 9, 4, 2]);
   });
 
   it('filters', () => {

@@ -5,7 +5,7 @@ export default {
   severity: { critical: 'Critical', warning: 'Warning' },
   state: { raised: 'Raised', acknowledged: 'Acknowledged', cleared_unacknowledged: 'Cleared, not acknowledged', cleared: 'Cleared', closed: 'Closed' },
   calibration: { ok: 'Calibration valid', due_soon: 'Calibration due soon', overdue: 'Calibration overdue', unknown: 'Calibration date unknown' },
-  flag: { duplicate: 'Duplicate', out_of_range: 'Out of range', spike: 'Spike', stuck: 'Stuck', future: 'Time in the future', too_old: 'Too old' },
+  flag: { duplicate: 'Duplicate', out_of_range: 'Out of range', spike: 'Spike', stuck: 'Stuck', future: 'Time in the future', too_old: 'Too old', invalid: 'Invalid reading' },
   vtype: {
     no_helmet: 'No helmet', no_harness: 'No harness', smoking: 'Smoking', intrusion: 'Intrusion', fire_smoke: 'Fire / smoke',
     guardian_absent: 'Guardian absent', unauthorised_entry: 'Unauthorised entry', overcrowding: 'Overcrowding', overtime: 'Overtime',

@@ -5,7 +5,7 @@ export default {
   severity: { critical: '报警', warning: '预警' },
   state: { raised: '未确认', acknowledged: '已确认', cleared_unacknowledged: '已恢复未确认', cleared: '已恢复', closed: '已关闭' },
   calibration: { ok: '标定有效', due_soon: '即将到期标定', overdue: '标定已过期', unknown: '标定日期未知' },
-  flag: { duplicate: '重复数据', out_of_range: '超出量程', spike: '突变', stuck: '长时间不变', future: '时间超前', too_old: '时间过旧' },
+  flag: { duplicate: '重复数据', out_of_range: '超出量程', spike: '突变', stuck: '长时间不变', future: '时间超前', too_old: '时间过旧', invalid: '无效读数' },
   vtype: {
     no_helmet: '未戴安全帽', no_harness: '未系安全带', smoking: '吸烟', intrusion: '区域闯入', fire_smoke: '烟火',
     guardian_absent: '监护人不在场', unauthorised_entry: '未授权进入', overcrowding: '人员超员', overtime: '超时作业',

@@ -40,8 +40,14 @@ export function compareAlarms(a, b) {
   return (Number(b.id) || 0) - (Number(a.id) || 0);
 }
 
-export function sortAlarms(list) {
-  return [...(list || [])].sort(compareAlarms);
+// Newest raised first (the mobile feed).
+export function compareNewest(a, b) {
+  const d = ms(b.raised_at) - ms(a.raised_at);
+  return d || (Number(b.id) || 0) - (Number(a.id) || 0);
+}
+
+export function sortAlarms(list, compare = compareAlarms) {
+  return [...(list || [])].sort(compare);
 }
 
 // Does an alarm pass the list's filter ({open, state: [], area_id, severity})?
@@ -55,7 +61,7 @@ export function alarmMatches(alarm, f = {}) {
 
 // A live alarm into a shown list: replaced when known (an older version is ignored), added when it
 // matches the filter, dropped when it no longer does. Returns {list, added, removed}.
-export function upsertAlarm(list, alarm, filter = {}) {
+export function upsertAlarm(list, alarm, filter = {}, compare = compareAlarms) {
   const items = list || [];
   const i = items.findIndex((a) => a.id === alarm.id);
   if (i >= 0 && (items[i].version ?? 0) > (alarm.version ?? 0)) return { list: items, added: false, removed: false };
@@ -63,7 +69,7 @@ export function upsertAlarm(list, alarm, filter = {}) {
   if (i < 0 && !keep) return { list: items, added: false, removed: false };
   const rest = items.filter((a) => a.id !== alarm.id);
   if (!keep) return { list: rest, added: false, removed: true };
-  return { list: sortAlarms([...rest, { ...(i >= 0 ? items[i] : {}), ...alarm }]), added: i < 0, removed: false };
+  return { list: sortAlarms([...rest, { ...(i >= 0 ? items[i] : {}), ...alarm }], compare), added: i < 0, removed: false };
 }
 
 // Should this alarm event ring? A critical alarm newly raised (not seen before, or seen in another

@@ -90,6 +90,8 @@ export function applyValue(state, ev) {
     ts: ev.ts ?? old.ts,
     level: ev.level || old.level,
     valid: ev.valid !== undefined ? !!ev.valid : old.valid,
+    // The event carries no flag codes: a valid reading clears them, an invalid one keeps the last.
+    flags: ev.valid === true ? [] : old.flags || [],
     online: ev.level !== 'offline',
   };
   const sensors = [...area.sensors];

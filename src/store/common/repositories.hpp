@@ -10,6 +10,7 @@
 #include "anguan/domain/store/store.hpp"
 
 #include "common/hazard_repository.hpp"
+#include "common/monitor_repository.hpp"
 #include "common/notification_repository.hpp"
 #include "common/permit_repository.hpp"
 #include "common/sql.hpp"
@@ -107,7 +108,8 @@ class SqlTransaction final : public Transaction {
         audit_(conn),
         notifications_(conn),
         permits_(conn),
-        hazards_(conn) {}
+        hazards_(conn),
+        monitor_(conn) {}
   RecordRepository& records() override { return records_; }
   UserRepository& users() override { return users_; }
   SessionRepository& sessions() override { return sessions_; }
@@ -115,6 +117,7 @@ class SqlTransaction final : public Transaction {
   NotificationRepository& notifications() override { return notifications_; }
   PermitRepository& permits() override { return permits_; }
   HazardRepository& hazards() override { return hazards_; }
+  MonitorRepository& monitor() override { return monitor_; }
 
  private:
   SqlRecordRepository records_;
@@ -124,6 +127,7 @@ class SqlTransaction final : public Transaction {
   SqlNotificationRepository notifications_;
   SqlPermitRepository permits_;
   SqlHazardRepository hazards_;
+  SqlMonitorRepository monitor_;
 };
 
 // The advisory-lock key that serialises audit appends on PostgreSQL.

@@ -22,6 +22,7 @@
 #include "anguan/domain/base/record.hpp"
 #include "anguan/domain/base/schema.hpp"
 #include "anguan/domain/store/hazard_store.hpp"
+#include "anguan/domain/store/monitor_store.hpp"
 #include "anguan/domain/store/notification_store.hpp"
 #include "anguan/domain/store/permit_store.hpp"
 
@@ -159,6 +160,7 @@ class Transaction {
   virtual NotificationRepository& notifications() = 0;
   virtual PermitRepository& permits() = 0;
   virtual HazardRepository& hazards() = 0;
+  virtual MonitorRepository& monitor() = 0;
 };
 
 using TxFn = std::function<Status(Transaction&)>;

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createBoardState, applyValue, applyAlarm, areaLevel, worstLevel, levelColor, levelTag, boardSummary, formatValue, LEVEL_COLORS } from '../../src/lib/monitor/board.js';
 import { sortAlarms, compareNewest, upsertAlarm, alarmMatches, canAcknowledge, canClose, isOpen, isNewCritical, alarmReading } from '../../src/lib/monitor/alarms.js';
-import { seriesOption, seriesPoints, thresholdList, yExtent, rangeWindow, isEmptySeries } from '../../src/lib/monitor/series.js';
+import { seriesOption, seriesPoints, thresholdList, yExtent, niceStep, rangeWindow, isEmptySeries } from '../../src/lib/monitor/series.js';
 import { isMuted, setMuted, beep, createAlerter, MUTE_KEY } from '../../src/lib/monitor/sound.js';
 import { handleBody, upsertViolation, confidenceText, statusTag } from '../../src/lib/monitor/violations.js';
 import { alarmQuery } from '../../src/lib/monitor/api.js';
@@ -261,9 +261,29 @@ describe('series → chart', () => {
     expect(o.yAxis.max).toBeGreaterThanOrEqual(23.5);
   });
 
+  it.each([
+    [[2, 3, 90], [], 0, 100],
+    [[5, 20], [{ value: 50 }, { value: 25 }], 0, 60],
+    [[20.4, 20.9], [{ value: 19.5 }, { value: 23.5 }], 19, 24],
+    [[-12, 8], [], -15, 10],
+  ])('rounds the axis of %j with thresholds %j out to nice ticks', (values, thr, min, max) => {
+    expect(yExtent(values, thr)).toEqual({ min, max });
+  });
+
+  it.each([
+    [0, 1],
+    [45, 10],
+    [4.3, 1],
+    [11, 2.5],
+    [0.12, 0.025],
+  ])('nice step over %d is %d', (span, step) => {
+    expect(niceStep(span)).toBeCloseTo(step, 10);
+  });
+
   it('pads a flat axis and handles nothing at all', () => {
-    expect(yExtent([5, 5])).toEqual({ min: 4.5, max: 5.5 });
-    expect(yExtent([0])).toEqual({ min: -1, max: 1 });
+    expect(yExtent([5, 5])).toEqual({ min: 4.4, max: 5.6 });
+    expect(yExtent([0])).toEqual({ min: 0, max: 1 });
+    expect(yExtent([-3])).toEqual({ min: -3.4, max: -2.6 });
     expect(yExtent([])).toEqual({ min: 0, max: 1 });
     expect(isEmptySeries({ resolution: 'raw', points: [] })).toBe(true);
     expect(isEmptySeries({ resolution: 'hour', points: [{ t: '2026-11-29T10:00:00Z', avg: null, valid_count: 0 }] })).toBe(true);

@@ -40,6 +40,10 @@ export default {
     alarm_high: 'Alarm high', warning_high: 'Warning high', warning_low: 'Warning low', alarm_low: 'Alarm low',
     resolution: { raw: 'Raw readings', minute: 'Per-minute roll-up', hour: 'Hourly roll-up' },
   },
+  token: {
+    issue: 'Issue device token', title: 'Token for device {code}', confirm: "A new token replaces the device's current one. Continue?", once: 'The token is shown only once: copy it to the device now.',
+    token: 'HTTP device token', mqttUser: 'MQTT username', copy: 'Copy', copied: 'Copied', copyFailed: 'No clipboard access: copy it by hand',
+  },
   mobile: {
     title: 'Live alarms', entry: 'Live alarms', entryHint: 'Open alarms; a new one rings and vibrates', empty: 'No open alarms', mute: 'Mute', unmute: 'Sound on',
     muted: 'Muted', unmuted: 'Sound on: new alarms will ring', swipeHint: 'Swipe left or tap “Acknowledge”', tapToEnableSound: 'Tap here to enable the alarm sound',

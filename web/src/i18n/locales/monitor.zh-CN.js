@@ -40,6 +40,10 @@ export default {
     alarm_high: '高报警', warning_high: '高预警', warning_low: '低预警', alarm_low: '低报警',
     resolution: { raw: '原始数据', minute: '分钟汇总', hour: '小时汇总' },
   },
+  token: {
+    issue: '生成设备令牌', title: '设备 {code} 的令牌', confirm: '生成新令牌后，该设备原有令牌将失效。继续？', once: '令牌只显示这一次，请立即复制并配置到设备上。',
+    token: 'HTTP 设备令牌', mqttUser: 'MQTT 用户名', copy: '复制', copied: '已复制', copyFailed: '无法访问剪贴板，请手动复制',
+  },
   mobile: {
     title: '实时报警', entry: '实时报警', entryHint: '未关闭的报警，新报警会响铃振动', empty: '当前没有未关闭的报警', mute: '静音', unmute: '开启声音',
     muted: '已静音', unmuted: '已开启声音，新报警会响铃', swipeHint: '左滑或点击“确认”处理报警', tapToEnableSound: '点击此处启用报警声音',

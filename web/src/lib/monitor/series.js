@@ -34,22 +34,31 @@ const tms = (t) => {
 };
 const num = (v) => (v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
 
-// The y-axis extent holding the data and every set threshold, with 5 % padding.
+// A "nice" tick step (1, 2, 2.5 or 5 × 10^k) for about five intervals over span.
+export function niceStep(span) {
+  if (!(span > 0)) return 1;
+  const raw = span / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / mag;
+  const m = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
+  return m * mag;
+}
+
+const snap = (v) => Number(v.toPrecision(12));
+
+// The y-axis extent holding the data and every set threshold, with a little room, rounded out to
+// nice ticks; readings that never go below zero (gas, dust …) keep the axis at zero.
 export function yExtent(values, thresholds = []) {
   const all = [...values, ...thresholds.map((x) => x.value)].filter((v) => v !== null && Number.isFinite(v));
   if (!all.length) return { min: 0, max: 1 };
-  let min = Math.min(...all);
-  let max = Math.max(...all);
-  if (min === max) {
-    const pad = Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1;
-    return { min: min - pad, max: max + pad };
-  }
-  const pad = (max - min) * 0.05;
-  min -= pad;
-  max += pad;
-  // Readings that can't go below zero (gas, dust …) keep the axis at zero.
-  if (Math.min(...all) >= 0 && min < 0) min = 0;
-  return { min, max };
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const pad = lo === hi ? Math.abs(lo) * 0.1 || 1 : (hi - lo) * 0.05;
+  let min = lo - pad;
+  const max = hi + pad;
+  if (lo >= 0 && min < 0) min = 0;
+  const step = niceStep(max - min);
+  return { min: snap(Math.floor(min / step) * step), max: snap(Math.ceil(max / step) * step) };
 }
 
 export function isRollup(series) {
@@ -170,6 +179,7 @@ export function seriesOption(series, options = {}) {
       symbol: 'none',
       lineStyle: { opacity: 0 },
       areaStyle: { color: 'rgba(29, 91, 191, 0.15)' },
+      itemStyle: { color: 'rgba(29, 91, 191, 0.35)' },
       silent: true,
     });
     seriesList.push({
@@ -190,13 +200,9 @@ export function seriesOption(series, options = {}) {
     tooltip: { trigger: 'axis' },
     dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
     xAxis: { type: 'time', min: options.from, max: options.to, splitLine: { show: false } },
-    yAxis: { type: 'value', name: unit, min: round(ext.min), max: round(ext.max), splitLine: { lineStyle: { color: '#eef0f3' } } },
+    yAxis: { type: 'value', name: unit, min: ext.min, max: ext.max, splitLine: { lineStyle: { color: '#eef0f3' } } },
     series: seriesList,
   };
-}
-
-function round(v) {
-  return Number(v.toPrecision(6));
 }
 
 // True when a series has nothing to draw.

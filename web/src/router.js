@@ -36,6 +36,7 @@ const routes = [
       { path: 'monitor', name: 'monitor-board', component: () => import('./desktop/monitor/BoardPage.vue') },
       { path: 'monitor/alarms', name: 'monitor-alarms', component: () => import('./desktop/monitor/AlarmsPage.vue') },
       { path: 'monitor/violations', name: 'monitor-violations', component: () => import('./desktop/monitor/ViolationsPage.vue') },
+      { path: 'monitor/webhooks', name: 'monitor-webhooks', component: () => import('./desktop/monitor/WebhooksPage.vue'), meta: { perm: 'users.manage' } },
     ],
   },
   { path: '/m/login', name: 'm-login', component: () => import('./mobile/MobileLogin.vue'), meta: { public: true, mobile: true } },

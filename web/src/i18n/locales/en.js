@@ -1,11 +1,13 @@
 import permit from './permits.en.js';
 import hazard from './hazards.en.js';
 import monitor from './monitor.en.js';
+import webhook from './webhooks.en.js';
 
 export default {
   permit,
   hazard,
-  monitor,
+  monitor: { ...monitor, menu: { ...monitor.menu, webhooks: webhook.menu } },
+  webhook,
   notify: { title: 'Notifications', readAll: 'Mark all read', empty: 'No notifications' },
   app: { name: 'Anguan', fullName: 'Anguan · Work Safety Management', slogan: 'Safe production, everyone involved' },
   common: {

@@ -1,11 +1,13 @@
 import permit from './permits.zh-CN.js';
 import hazard from './hazards.zh-CN.js';
 import monitor from './monitor.zh-CN.js';
+import webhook from './webhooks.zh-CN.js';
 
 export default {
   permit,
   hazard,
-  monitor,
+  monitor: { ...monitor, menu: { ...monitor.menu, webhooks: webhook.menu } },
+  webhook,
   notify: { title: '消息通知', readAll: '全部已读', empty: '暂无通知' },
   app: { name: '安管', fullName: '安管 · 智能安全生产管理系统', slogan: '生产安全 · 全员管控' },
   common: {

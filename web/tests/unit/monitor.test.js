@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { createBoardState, applyValue, applyAlarm, areaLevel, worstLevel, levelColor, levelTag, boardSummary, formatValue, LEVEL_COLORS } from '../../src/lib/monitor/board.js';
+import { createBoardState, applyValue, applyAlarm, applyEvents, areaLevel, worstLevel, levelColor, levelTag, boardSummary, formatValue, LEVEL_COLORS } from '../../src/lib/monitor/board.js';
 import { sortAlarms, compareNewest, upsertAlarm, alarmMatches, canAcknowledge, canClose, isOpen, isNewCritical, alarmReading } from '../../src/lib/monitor/alarms.js';
 import { seriesOption, seriesPoints, thresholdList, yExtent, niceStep, rangeWindow, isEmptySeries } from '../../src/lib/monitor/series.js';
 import { isMuted, setMuted, beep, createAlerter, MUTE_KEY } from '../../src/lib/monitor/sound.js';
-import { handleBody, upsertViolation, confidenceText, statusTag } from '../../src/lib/monitor/violations.js';
+import { handleBody, upsertViolation, confidenceText, statusTag, violationQuery } from '../../src/lib/monitor/violations.js';
 import { alarmQuery } from '../../src/lib/monitor/api.js';
 
 const sensor = (id, code, level = 'normal', extra = {}) => ({ id, code, name: code, unit: '%LEL', value: 1, ts: '2026-11-29T10:00:00+08:00', valid: true, online: level !== 'offline', level, ...extra });
@@ -112,6 +112,20 @@ describe('board reducer', () => {
     expect(s.board.areas[1].open_alarms).toBe(1);
     s = applyAlarm(s, alarm(9, { area_id: 2, raised_at: '2026-11-29T09:00:00+08:00', state: 'closed', version: 5 }));
     expect(s.board.areas[1]).toMatchObject({ open_alarms: 0, level: 'normal' });
+  });
+
+  it('applies queued events in order and keeps untouched areas', () => {
+    const s0 = createBoardState(board());
+    const s = applyEvents(s0, [
+      ['value', { area_id: 1, sensor_id: 11, value: 10, ts: '2026-11-29T10:00:01+08:00', level: 'normal', valid: true }],
+      ['value', { area_id: 1, sensor_id: 11, value: 60, ts: '2026-11-29T10:00:02+08:00', level: 'alarm', valid: true }],
+      ['alarm', alarm(5)],
+      ['value', { area_id: 1, sensor_id: 11, value: 12, ts: '2026-11-29T10:00:01.5+08:00', level: 'normal', valid: true }],
+    ]);
+    expect(s.board.areas[0].sensors[0]).toMatchObject({ value: 60, level: 'alarm' });
+    expect(s.board.areas[0]).toMatchObject({ open_alarms: 1, level: 'alarm' });
+    expect(s.board.areas[1]).toBe(s0.board.areas[1]);
+    expect(applyEvents(s0, [])).toBe(s0);
   });
 
   it('summarises the board', () => {
@@ -378,6 +392,10 @@ describe('violations', () => {
     expect(list.map((v) => v.id)).toEqual([1]);
     list = upsertViolation(list, { ...v1, status: 'handled' }, { status: 'open' });
     expect(list).toEqual([]);
+  });
+
+  it('builds the list query', () => {
+    expect(violationQuery({ area_id: 2, type: 'smoking', status: '', permit_id: null }, 3, 50)).toEqual({ area_id: 2, type: 'smoking', status: undefined, permit_id: undefined, page: 3, page_size: 50 });
   });
 
   it('formats confidence and tags status', () => {

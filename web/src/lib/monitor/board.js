@@ -158,3 +158,10 @@ export function formatValue(value, digits) {
   const d = digits ?? (Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2);
   return String(Number(n.toFixed(d)));
 }
+
+// Applies queued live events in order: [['value', ev] | ['alarm', alarm], …].
+export function applyEvents(state, events) {
+  let s = state;
+  for (const [kind, data] of events || []) s = kind === 'alarm' ? applyAlarm(s, data) : applyValue(s, data);
+  return s;
+}

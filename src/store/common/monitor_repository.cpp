@@ -166,46 +166,64 @@ std::string fromHex(const std::string& hex) {
 
 // ---- bulk statements ----
 
-// One family of multi-row statements, "<head> VALUES (...), ... (...)<tail>", in a few fixed
-// chunk sizes per dialect (largest first). A batch is cut into as many largest chunks as fit and
-// the remainder greedily into the smaller ones, so every table has at most four statement texts
-// (each prepared once per connection) whatever the batch sizes are. The sizes keep every chunk
-// under the bound-parameter limits (SQLite 32,766; PostgreSQL 65,535).
+// One step of a bulk write: "<head> VALUES (...), ... (...)<tail>".
+struct BulkStep {
+  std::string head;
+  std::string tail;
+};
+
+// A bulk write as multi-row statements in a few fixed chunk sizes per dialect (largest first).
+// A batch is cut into as many largest chunks as fit and the remainder greedily into the smaller
+// ones, so every table has a handful of statement texts (each prepared once per connection)
+// whatever the batch sizes are. The sizes keep every chunk under the bound-parameter limits
+// (SQLite 32,766; PostgreSQL 65,535). Each chunk runs every step of its dialect in order, all
+// with the chunk's parameters.
+//
+// SQLite steps avoid statement journals: the store runs every write callback in a SAVEPOINT, and
+// a statement that may abort half-way (ON CONFLICT DO UPDATE / DO NOTHING still abort on other
+// constraints) then copies every page it touches into the sub-journal, which more than halves
+// the insert rate. INSERT OR IGNORE and UPDATE OR IGNORE cannot abort, so SQLite upserts are an
+// UPDATE ... FROM (VALUES ...) of the rows that exist followed by an INSERT OR IGNORE of all
+// (the updated ones are then skipped); rows are unique per key within a call (merged first).
 class BulkStatement {
  public:
   static constexpr std::size_t kSizes = 4;
 
-  BulkStatement(const std::string& head, std::size_t width, const std::string& tail)
+  BulkStatement(std::size_t width, const std::vector<BulkStep>& postgres,
+                const std::vector<BulkStep>& sqlite)
       : width_(width) {
-    build(Dialect::kSqlite, {256, 32, 4, 1}, head, tail);
-    build(Dialect::kPostgres, {1024, 128, 16, 1}, head, tail);
+    build(sqlite_, Dialect::kSqlite, {256, 32, 4, 1}, sqlite);
+    build(postgres_, Dialect::kPostgres, {1024, 128, 16, 1}, postgres);
   }
   std::size_t width() const { return width_; }
   std::size_t size(Dialect d, std::size_t k) const { return family(d).sizes[k]; }
-  const std::string& text(Dialect d, std::size_t k) const { return family(d).texts[k]; }
+  const std::vector<std::string>& texts(Dialect d, std::size_t k) const {
+    return family(d).texts[k];
+  }
 
  private:
   struct Family {
     std::array<std::size_t, kSizes> sizes{};
-    std::array<std::string, kSizes> texts;
+    std::array<std::vector<std::string>, kSizes> texts;
   };
   const Family& family(Dialect d) const { return d == Dialect::kSqlite ? sqlite_ : postgres_; }
 
-  void build(Dialect d, std::array<std::size_t, kSizes> sizes, const std::string& head,
-             const std::string& tail) {
-    Family& f = d == Dialect::kSqlite ? sqlite_ : postgres_;
+  void build(Family& f, Dialect d, std::array<std::size_t, kSizes> sizes,
+             const std::vector<BulkStep>& steps) {
     f.sizes = sizes;
     for (std::size_t k = 0; k < kSizes; ++k) {
-      std::string sql = head + " VALUES ";
+      std::string values = " VALUES ";
       int n = 0;
       for (std::size_t r = 0; r < sizes[k]; ++r) {
-        sql += r == 0 ? "(" : ", (";
+        values += r == 0 ? "(" : ", (";
         for (std::size_t c = 0; c < width_; ++c) {
-          sql += (c == 0 ? "" : ", ") + placeholder(d, ++n);
+          values += (c == 0 ? "" : ", ") + placeholder(d, ++n);
         }
-        sql += ")";
+        values += ")";
       }
-      f.texts[k] = sql + tail;
+      for (const auto& step : steps) {
+        f.texts[k].push_back(step.head + values + step.tail);
+      }
     }
   }
 
@@ -214,7 +232,8 @@ class BulkStatement {
   Family postgres_;
 };
 
-// Runs `rows` through `stmt`; `bind` appends one row's width() parameters. Returns rows changed.
+// Runs `rows` through `stmt`; `bind` appends one row's width() parameters. Returns the rows
+// changed by the last step.
 template <class Row, class Bind>
 Result<std::int64_t> runBulk(SqlConnection& conn, const BulkStatement& stmt,
                              std::span<const Row> rows, Bind bind, const RowFn& on_row = {}) {
@@ -225,13 +244,19 @@ Result<std::int64_t> runBulk(SqlConnection& conn, const BulkStatement& stmt,
   std::size_t at = 0;
   for (std::size_t k = 0; k < BulkStatement::kSizes && at < rows.size(); ++k) {
     const std::size_t n = stmt.size(d, k);
+    const auto& texts = stmt.texts(d, k);
     while (rows.size() - at >= n) {
       params.clear();
       for (std::size_t i = at; i < at + n; ++i) {
         bind(rows[i], params);
       }
-      AG_ASSIGN_OR_RETURN(auto c, conn.run(stmt.text(d, k), params, on_row));
-      changed += c;
+      for (std::size_t step = 0; step < texts.size(); ++step) {
+        const bool last = step + 1 == texts.size();
+        AG_ASSIGN_OR_RETURN(auto c, conn.run(texts[step], params, last ? on_row : RowFn{}));
+        if (last) {
+          changed += c;
+        }
+      }
       at += n;
     }
   }
@@ -239,54 +264,87 @@ Result<std::int64_t> runBulk(SqlConnection& conn, const BulkStatement& stmt,
 }
 
 const BulkStatement& readingsInsert() {
-  static const BulkStatement kStmt("INSERT INTO readings (sensor_id, ts, seq, value, flags)", 5,
-                                   " ON CONFLICT (sensor_id, ts, seq) DO NOTHING");
+  static const BulkStatement kStmt(
+      5,
+      {{"INSERT INTO readings (sensor_id, ts, seq, value, flags)",
+        " ON CONFLICT (sensor_id, ts, seq) DO NOTHING"}},
+      {{"INSERT OR IGNORE INTO readings (sensor_id, ts, seq, value, flags)", ""}});
   return kStmt;
 }
 
 // min/max merge where NULL means "no valid reading yet" on either side (SQLite's scalar min()
-// would return NULL, PostgreSQL's LEAST would ignore it: CASE is the same on both).
+// would return NULL, PostgreSQL's LEAST would ignore it: CASE is the same on both). `old` is the
+// stored row, `n` the incoming value (excluded.x or v.columnN).
+std::string mergeMin(const std::string& old, const std::string& n) {
+  return "CASE WHEN " + n + " IS NULL OR (" + old + " IS NOT NULL AND " + old + " <= " + n +
+         ") THEN " + old + " ELSE " + n + " END";
+}
+std::string mergeMax(const std::string& old, const std::string& n) {
+  return "CASE WHEN " + n + " IS NULL OR (" + old + " IS NOT NULL AND " + old + " >= " + n +
+         ") THEN " + old + " ELSE " + n + " END";
+}
+
 const BulkStatement& rollupsMerge() {
+  static const std::string kCols =
+      "(sensor_id, resolution, bucket, min_value, max_value, sum_value, count, valid_count)";
   static const BulkStatement kStmt(
-      "INSERT INTO reading_rollups (sensor_id, resolution, bucket, min_value, max_value, "
-      "sum_value, count, valid_count)",
       8,
-      " ON CONFLICT (sensor_id, resolution, bucket) DO UPDATE SET "
-      "min_value = CASE WHEN excluded.min_value IS NULL OR (reading_rollups.min_value IS NOT "
-      "NULL AND reading_rollups.min_value <= excluded.min_value) THEN reading_rollups.min_value "
-      "ELSE excluded.min_value END, "
-      "max_value = CASE WHEN excluded.max_value IS NULL OR (reading_rollups.max_value IS NOT "
-      "NULL AND reading_rollups.max_value >= excluded.max_value) THEN reading_rollups.max_value "
-      "ELSE excluded.max_value END, "
-      "sum_value = reading_rollups.sum_value + excluded.sum_value, "
-      "count = reading_rollups.count + excluded.count, "
-      "valid_count = reading_rollups.valid_count + excluded.valid_count");
+      {{"INSERT INTO reading_rollups " + kCols,
+        " ON CONFLICT (sensor_id, resolution, bucket) DO UPDATE SET min_value = " +
+            mergeMin("reading_rollups.min_value", "excluded.min_value") +
+            ", max_value = " + mergeMax("reading_rollups.max_value", "excluded.max_value") +
+            ", sum_value = reading_rollups.sum_value + excluded.sum_value, "
+            "count = reading_rollups.count + excluded.count, "
+            "valid_count = reading_rollups.valid_count + excluded.valid_count"}},
+      {{"UPDATE OR IGNORE reading_rollups SET min_value = " + mergeMin("min_value", "v.column4") +
+            ", max_value = " + mergeMax("max_value", "v.column5") +
+            ", sum_value = sum_value + v.column6, count = count + v.column7, "
+            "valid_count = valid_count + v.column8 FROM (",
+        ") AS v WHERE reading_rollups.sensor_id = v.column1 AND reading_rollups.resolution = "
+        "v.column2 AND reading_rollups.bucket = v.column3"},
+       {"INSERT OR IGNORE INTO reading_rollups " + kCols, ""}});
   return kStmt;
 }
 
+// Newer last_ts wins (ties: the incoming row), and independently the newer last_valid_ts.
+std::string statusSet(const std::string& old, const std::string& ts, const std::string& value,
+                      const std::string& flags, const std::string& valid_ts,
+                      const std::string& valid_value) {
+  const std::string newer = ts + " >= " + old + "last_ts";
+  const std::string newer_valid = valid_ts + " > " + old + "last_valid_ts";
+  return "last_value = CASE WHEN " + newer + " THEN " + value + " ELSE " + old +
+         "last_value END, last_flags = CASE WHEN " + newer + " THEN " + flags + " ELSE " + old +
+         "last_flags END, last_ts = CASE WHEN " + newer + " THEN " + ts + " ELSE " + old +
+         "last_ts END, last_valid_value = CASE WHEN " + newer_valid + " THEN " + valid_value +
+         " ELSE " + old + "last_valid_value END, last_valid_ts = CASE WHEN " + newer_valid +
+         " THEN " + valid_ts + " ELSE " + old + "last_valid_ts END";
+}
+
 const BulkStatement& statusUpsert() {
+  static const std::string kCols =
+      "(sensor_id, last_ts, last_value, last_flags, last_valid_ts, last_valid_value)";
   static const BulkStatement kStmt(
-      "INSERT INTO sensor_status (sensor_id, last_ts, last_value, last_flags, last_valid_ts, "
-      "last_valid_value)",
       6,
-      " ON CONFLICT (sensor_id) DO UPDATE SET "
-      "last_value = CASE WHEN excluded.last_ts >= sensor_status.last_ts THEN "
-      "excluded.last_value ELSE sensor_status.last_value END, "
-      "last_flags = CASE WHEN excluded.last_ts >= sensor_status.last_ts THEN "
-      "excluded.last_flags ELSE sensor_status.last_flags END, "
-      "last_ts = CASE WHEN excluded.last_ts >= sensor_status.last_ts THEN excluded.last_ts "
-      "ELSE sensor_status.last_ts END, "
-      "last_valid_value = CASE WHEN excluded.last_valid_ts > sensor_status.last_valid_ts THEN "
-      "excluded.last_valid_value ELSE sensor_status.last_valid_value END, "
-      "last_valid_ts = CASE WHEN excluded.last_valid_ts > sensor_status.last_valid_ts THEN "
-      "excluded.last_valid_ts ELSE sensor_status.last_valid_ts END");
+      {{"INSERT INTO sensor_status " + kCols,
+        " ON CONFLICT (sensor_id) DO UPDATE SET " +
+            statusSet("sensor_status.", "excluded.last_ts", "excluded.last_value",
+                      "excluded.last_flags", "excluded.last_valid_ts",
+                      "excluded.last_valid_value")}},
+      {{"UPDATE OR IGNORE sensor_status SET " +
+            statusSet("", "v.column2", "v.column3", "v.column4", "v.column5", "v.column6") +
+            " FROM (",
+        ") AS v WHERE sensor_status.sensor_id = v.column1"},
+       {"INSERT OR IGNORE INTO sensor_status " + kCols, ""}});
   return kStmt;
 }
 
 const BulkStatement& claimsInsert() {
-  static const BulkStatement kStmt("INSERT INTO ingest_claims (device_id, digest, received_at)", 3,
-                                   " ON CONFLICT (device_id, digest) DO NOTHING "
-                                   "RETURNING device_id, digest");
+  static const BulkStatement kStmt(
+      3,
+      {{"INSERT INTO ingest_claims (device_id, digest, received_at)",
+        " ON CONFLICT (device_id, digest) DO NOTHING RETURNING device_id, digest"}},
+      {{"INSERT OR IGNORE INTO ingest_claims (device_id, digest, received_at)",
+        " RETURNING device_id, digest"}});
   return kStmt;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "anguan/api/webhook_client.hpp"
 #include "anguan/report/permit_printer.hpp"
 #include "anguan/report/spreadsheet_codec.hpp"
 #include "anguan/service/demo.hpp"
@@ -70,15 +71,20 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
                 [h = app->hazards.get()](Instant now) { return h->chase(now); });
   app->jobs.add("hazards.inspections",
                 [h = app->hazards.get()](Instant now) { return h->generateInspections(now); });
+  app->webhook_sender = api::makeWebhookSender();
+  app->webhooks = std::make_unique<service::WebhookService>(
+      *app->store, *app->clock, *app->webhook_sender, app->settings.tz_offset_minutes);
+  app->jobs.add("webhooks.deliver",
+                [w = app->webhooks.get()](Instant now) { return w->deliver(now); });
   app->jobs.add("notifications.dispatch",
                 [n = app->notifications.get()](Instant) { return n->dispatch(); });
   return app;
 }
 
 api::Services apiServices(App& app) {
-  return api::Services{*app.auth,    *app.base,          *app.audit,  *app.store,
-                       app.settings, *app.notifications, app.jobs,    *app.clock,
-                       *app.permits, *app.printer,       *app.hazards};
+  return api::Services{*app.auth,    *app.base,          *app.audit,   *app.store,
+                       app.settings, *app.notifications, app.jobs,     *app.clock,
+                       *app.permits, *app.printer,       *app.hazards, *app.webhooks};
 }
 
 Scheduler::Scheduler(App& app, std::chrono::milliseconds interval) {

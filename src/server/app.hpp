@@ -21,6 +21,7 @@
 #include "anguan/service/permit_printer.hpp"
 #include "anguan/service/permit_service.hpp"
 #include "anguan/service/spreadsheet.hpp"
+#include "anguan/service/webhook_service.hpp"
 
 #include "config.hpp"
 
@@ -41,6 +42,8 @@ struct App {
   std::unique_ptr<service::NotificationService> notifications;
   std::unique_ptr<service::PermitService> permits;
   std::unique_ptr<service::HazardService> hazards;
+  std::unique_ptr<service::WebhookSender> webhook_sender;
+  std::unique_ptr<service::WebhookService> webhooks;
   service::JobRegistry jobs;
 };
 

@@ -92,6 +92,7 @@ class ServerImpl final : public Server {
     addNotifyRoutes(router_, services_);
     addPermitRoutes(router_, services_);
     addHazardRoutes(router_, services_);
+    addWebhookRoutes(router_, services_);
     addSystemRoutes(router_, services_, metrics_);
   }
 

@@ -340,7 +340,7 @@ Result<WebhookTestResult> WebhookService::test(const auth::Principal& caller, st
   const std::string body = payloadFor(w.format, "test", sampleMessage(now), tz_offset_minutes_);
   const std::string url = w.format == "dingtalk" ? signedUrl(w.url, w.secret, now) : w.url;
   WebhookTestResult out;
-  auto r = sender_.post(url, body, kTimeout);
+  auto r = sender_.post(url, body, std::chrono::milliseconds(timeout_ms_.load()));
   if (!r) {
     out.error = safeText(r.error().message(), kMaxErrorBytes);
     return out;
@@ -426,7 +426,7 @@ Result<std::int64_t> WebhookService::deliver(Instant now) {
     }
     const store::WebhookRow& w = it->second;
     const std::string url = w.format == "dingtalk" ? signedUrl(w.url, w.secret, now) : w.url;
-    auto r = sender_.post(url, d.payload, kTimeout);
+    auto r = sender_.post(url, d.payload, std::chrono::milliseconds(timeout_ms_.load()));
     std::optional<std::string> failure =
         r ? failureOf(w.format, *r) : std::optional(safeText(r.error().message(), kMaxErrorBytes));
     if (!failure) {

@@ -22,6 +22,7 @@
 #include "anguan/service/notification_service.hpp"
 #include "anguan/service/permit_printer.hpp"
 #include "anguan/service/permit_service.hpp"
+#include "anguan/service/webhook_service.hpp"
 
 namespace anguan::api {
 
@@ -49,6 +50,7 @@ struct Services {
   service::PermitService& permits;
   service::PermitPrinter& printer;
   service::HazardService& hazards;
+  service::WebhookService& webhooks;
 };
 
 class Server {

@@ -16,6 +16,7 @@
 // twice (receivers get at-least-once delivery).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -85,7 +86,7 @@ class WebhookService {
   };
 
   static constexpr std::int64_t kBatch = 50;  // Deliveries per deliver() run.
-  static constexpr std::chrono::milliseconds kTimeout{10000};
+  static constexpr std::chrono::milliseconds kDefaultTimeout{10000};
 
   // `tz_offset_minutes`: offset of the "at" times in the generic JSON format.
   WebhookService(store::Store& store, const Clock& clock, WebhookSender& sender,
@@ -95,6 +96,9 @@ class WebhookService {
   // Admin only (403 "auth.forbidden"). Webhooks in the caller's scope; a new webhook gets the
   // caller's org_path. Others' webhooks answer 404 "monitor.webhook_not_found". Changes are
   // audited (entity "webhooks"; the secret is never written to the audit log).
+  // The per-request deadline (connect, send, receive); tests shorten it.
+  void setTimeout(std::chrono::milliseconds timeout) { timeout_ms_ = timeout.count(); }
+
   [[nodiscard]] Result<std::vector<store::WebhookRow>> list(const auth::Principal& caller);
   [[nodiscard]] Result<store::WebhookRow> get(const auth::Principal& caller, std::int64_t id);
   [[nodiscard]] Result<store::WebhookRow> create(const auth::Principal& caller,
@@ -134,6 +138,7 @@ class WebhookService {
   const Clock& clock_;
   WebhookSender& sender_;
   int tz_offset_minutes_;
+  std::atomic<std::int64_t> timeout_ms_{kDefaultTimeout.count()};
   std::mutex deliver_mutex_;
 };
 

@@ -156,4 +156,14 @@ Result<std::string> mosquittoAcl(std::string_view service_user,
   return out;
 }
 
+Result<std::string> mosquittoAclForCodes(std::string_view service_user,
+                                         const std::vector<std::string>& device_codes) {
+  std::vector<DeviceAccess> devices;
+  devices.reserve(device_codes.size());
+  for (const auto& code : device_codes) {
+    devices.push_back({code, code});
+  }
+  return mosquittoAcl(service_user, devices);
+}
+
 }  // namespace anguan::broker

@@ -314,6 +314,41 @@ TEST_F(MqttSubscriberTest, BrokerKilledAndRestartedLosesNoMessageAckedOnlyAfterS
   ASSERT_TRUE(waitUntil([&] { return sub.stats().messages >= 500; })) << sub.stats().messages;
 }
 
+TEST_F(MqttSubscriberTest, ASharedSubscriptionQueuesForItsOfflineSessionAndSplitsBetweenNodes) {
+  auto o = options(broker_, "anguan-node-1");
+  o.filters = {"$share/anguan/anguan/+/+/telemetry"};
+  Collector first;
+  {
+    MqttSubscriber once(o, [&](MqttMessage&& m) { first.add(std::move(m)); });
+    ASSERT_TRUE(waitUntil([&] { return once.stats().subscribed == 1; }));
+  }
+  publish(broker_, 0, 100);  // Node 1 is offline: its session queues them.
+  MqttSubscriber* self = nullptr;
+  MqttSubscriber node1(o, [&](MqttMessage&& m) {
+    self->ack(m.token);
+    first.add(std::move(m));
+  });
+  self = &node1;
+  ASSERT_TRUE(first.waitFor(100)) << first.size();
+  first.take();
+
+  auto o2 = o;
+  o2.client_id = "anguan-node-2";
+  Collector second;
+  MqttSubscriber* self2 = nullptr;
+  MqttSubscriber node2(o2, [&](MqttMessage&& m) {
+    self2->ack(m.token);
+    second.add(std::move(m));
+  });
+  self2 = &node2;
+  ASSERT_TRUE(waitUntil([&] { return node2.stats().subscribed == 1; }));
+  publish(broker_, 100, 100);
+  ASSERT_TRUE(waitUntil([&] { return first.size() + second.size() == 100; }))
+      << first.size() << " + " << second.size();
+  EXPECT_GT(first.size(), 0u);
+  EXPECT_GT(second.size(), 0u);
+}
+
 // Issue 5: the stock limits drop QoS 1 messages queued for an offline persistent session; the
 // shipped deploy/mosquitto/anguan.conf keeps all of them.
 TEST_F(MqttSubscriberTest, OfflineBacklogStockLimitsDropAndShippedLimitsKeepAll) {

@@ -53,4 +53,9 @@ struct DeviceAccess {
 [[nodiscard]] Result<std::string> mosquittoAcl(std::string_view service_user,
                                                const std::vector<DeviceAccess>& devices);
 
+// The same where each device's MQTT user name is its device code (how anguan issues device
+// credentials).
+[[nodiscard]] Result<std::string> mosquittoAclForCodes(
+    std::string_view service_user, const std::vector<std::string>& device_codes);
+
 }  // namespace anguan::broker

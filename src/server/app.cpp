@@ -112,14 +112,21 @@ Scheduler::~Scheduler() {
   }
 }
 
-Result<std::string> seedDemo(App& app, const std::string& password) {
+Result<std::string> seedDemo(App& app, const std::string& password,
+                             std::vector<service::DemoDevice>* devices) {
   AG_ASSIGN_OR_RETURN(std::string summary,
                       service::seedDemo(*app.base, *app.auth, *app.clock, app.settings, password));
   AG_ASSIGN_OR_RETURN(std::string permits,
                       service::seedPermitDemo(*app.store, *app.clock, app.settings));
   AG_ASSIGN_OR_RETURN(std::string hazards,
                       service::seedHazardDemo(*app.store, *app.clock, app.settings));
-  return summary + permits + hazards;
+  AG_ASSIGN_OR_RETURN(auto monitored,
+                      service::seedMonitorDemo(*app.store, *app.clock, app.settings));
+  const std::string monitoring = service::monitorDemoSummary(monitored);
+  if (devices != nullptr) {
+    *devices = std::move(monitored);
+  }
+  return summary + permits + hazards + monitoring;
 }
 
 }  // namespace anguan::server

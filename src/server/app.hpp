@@ -17,6 +17,7 @@
 #include "anguan/service/base_data_service.hpp"
 #include "anguan/service/hazard_service.hpp"
 #include "anguan/service/jobs.hpp"
+#include "anguan/service/monitor_demo.hpp"
 #include "anguan/service/notification_service.hpp"
 #include "anguan/service/permit_printer.hpp"
 #include "anguan/service/permit_service.hpp"
@@ -75,6 +76,9 @@ class Scheduler {
 };
 
 // `anguan demo`: the demo enterprise and every module's demo data. Returns the summary to print.
-[[nodiscard]] Result<std::string> seedDemo(App& app, const std::string& password);
+// Seeds the demo enterprise; the demo monitoring devices (with their one-time tokens) go to
+// *devices when given.
+[[nodiscard]] Result<std::string> seedDemo(App& app, const std::string& password,
+                                           std::vector<service::DemoDevice>* devices = nullptr);
 
 }  // namespace anguan::server

@@ -269,6 +269,7 @@ TEST_P(MonitorRepositoryContractTest, ReadingsSkipDuplicatesAndQueryHalfOpenRang
   }
   rows.push_back({1, kMs0 + 5000, 1, 99.0, 1});  // Same ts, distinct seq: kept.
   rows.push_back({2, kMs0, 0, 7.5, 0});
+  rows.push_back({1, kMs0, 0, -5.0, 0});  // Same key later in the batch: the first is kept.
   auto inserted =
       mustWrite<std::int64_t>([&](MonitorRepository& m) { return m.insertReadings(rows); });
   EXPECT_EQ(inserted, 12);

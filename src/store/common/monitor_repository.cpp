@@ -713,8 +713,11 @@ Result<std::int64_t> SqlMonitorRepository::insertReadings(std::span<const Readin
   // In key order each B-tree page is visited once per chunk instead of once per row: the
   // pipeline's batches are in time order across sensors, and inserting them as they come costs
   // about twice the CPU on SQLite (pages cycle through its cache and spill into the WAL).
+  // Stable: of rows with equal keys the first is the one stored, as unsorted. The same order
+  // keeps concurrent PostgreSQL writers from deadlocking on each other's keys (roll-ups and
+  // status are sorted by their merge too).
   std::vector<ReadingRow> sorted(rows.begin(), rows.end());
-  std::sort(sorted.begin(), sorted.end(), [](const ReadingRow& a, const ReadingRow& b) {
+  std::stable_sort(sorted.begin(), sorted.end(), [](const ReadingRow& a, const ReadingRow& b) {
     return std::tie(a.sensor_id, a.ts, a.seq) < std::tie(b.sensor_id, b.ts, b.seq);
   });
   return runBulk(conn_, readingsInsert(), std::span<const ReadingRow>(sorted),
@@ -883,11 +886,18 @@ Result<std::vector<bool>> SqlMonitorRepository::claimMessages(
     std::span<const MessageClaim> claims) {
   // The INSERT returns the claims it stored; the rest were stored before (or earlier in this
   // batch: only the first of equal claims in a batch is new).
+  // In key order, so that concurrent batches on PostgreSQL take their row locks in one order
+  // (no deadlock between two claimers of overlapping messages); stable: the first of equal
+  // claims is the one stored.
+  std::vector<MessageClaim> sorted(claims.begin(), claims.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const MessageClaim& a, const MessageClaim& b) {
+    return std::tie(a.device_id, a.digest) < std::tie(b.device_id, b.digest);
+  });
   std::unordered_set<std::pair<std::int64_t, std::int64_t>, PairHash> inserted;
   inserted.reserve(claims.size());
   AG_ASSIGN_OR_RETURN(auto n,
                       runBulk(
-                          conn_, claimsInsert(), claims,
+                          conn_, claimsInsert(), std::span<const MessageClaim>(sorted),
                           [](const MessageClaim& c, std::vector<SqlParam>& p) {
                             p.emplace_back(c.device_id);
                             p.emplace_back(c.digest);

@@ -1,11 +1,18 @@
-// anguan — 智能安管系统. One binary: serve, migrate, demo, user add, audit verify.
+// anguan — 智能安管系统. One binary: serve, migrate, demo, simulate, user add, audit verify.
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "anguan/api/server.hpp"
 #include "anguan/core/log.hpp"
+#include "anguan/ingest/simulator.hpp"
 #include "anguan/service/demo.hpp"
 #include "anguan/store/postgres/pg_store.hpp"
 #include "anguan/store/sqlite/sqlite_store.hpp"
@@ -21,6 +28,38 @@ int fail(const anguan::Error& e) {
   std::fprintf(stderr, "anguan: %s\n", e.message().c_str());
   return 1;
 }
+
+// demo-devices.json beside the SQLite database, or in ./data.
+std::string defaultDevicesFile(const Config& config) {
+  std::filesystem::path dir = "data";
+  if (config.db.rfind("sqlite:", 0) == 0) {
+    dir = std::filesystem::path(config.db.substr(7)).parent_path();
+  }
+  return (dir.empty() ? std::filesystem::path(".") : dir).append("demo-devices.json").string();
+}
+
+// Writes the demo device tokens, readable by the owner only.
+bool writeDevicesFile(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::filesystem::create_directories(parent, ec);
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return false;
+  }
+  bool ok = ::fchmod(fd, 0600) == 0;
+  std::size_t done = 0;
+  while (ok && done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    ok = n > 0;
+    done += ok ? static_cast<std::size_t>(n) : 0;
+  }
+  return ::close(fd) == 0 && ok;
+}
+
+std::atomic<bool> g_stop_simulation{false};
 
 void addDbOptions(CLI::App& cmd, Config& config, std::string& config_file) {
   cmd.add_option("--config", config_file, "TOML configuration file");
@@ -58,6 +97,21 @@ int main(int argc, char** argv) {
   addDbOptions(*demo, flags, config_file);
   std::string demo_password = "anguan123";
   demo->add_option("--password", demo_password, "Password of the demo accounts");
+  std::string devices_file;
+  demo->add_option("--devices-file", devices_file,
+                   "Where to write the demo devices' tokens (default: beside the database)");
+
+  auto* simulate = cli.add_subcommand("simulate", "Send live demo sensor data to a server");
+  addDbOptions(*simulate, flags, config_file);
+  anguan::ingest::SimulatorOptions sim;
+  double sim_seconds = 0;
+  simulate->add_option("--devices-file", devices_file, "demo-devices.json from `anguan demo`");
+  simulate->add_option("--http", sim.http_url, "Server URL, e.g. http://127.0.0.1:8080");
+  simulate->add_option("--mqtt", sim.mqtt, "Broker HOST:PORT");
+  simulate->add_option("--speed", sim.speed, "Simulated seconds per second (1-1000)")
+      ->check(CLI::Range(0.01, 1000.0));
+  simulate->add_option("--duration", sim_seconds, "Stop after this many seconds (0 = never)");
+  simulate->add_option("--seed", sim.sim.seed, "Random seed of the simulated data");
 
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
@@ -101,6 +155,22 @@ int main(int argc, char** argv) {
   }
   anguan::log::setLevel(config.log_level);
 
+  if (devices_file.empty()) {
+    devices_file = defaultDevicesFile(config);
+  }
+  if (*simulate) {
+    sim.devices_file = devices_file;
+    sim.duration = std::chrono::seconds(static_cast<long long>(sim_seconds));
+    sim.sim.tz_offset_minutes = config.tz_offset_minutes;
+    std::signal(SIGINT, [](int) { g_stop_simulation = true; });
+    std::signal(SIGTERM, [](int) { g_stop_simulation = true; });
+    auto totals = anguan::ingest::runSimulator(sim, &g_stop_simulation);
+    if (!totals) {
+      return fail(totals.error());
+    }
+    return 0;
+  }
+
   if (*migrate) {
     auto n = config.db.rfind("sqlite:", 0) == 0
                  ? anguan::store::sqlite::migrate(config.db.substr(7))
@@ -125,11 +195,20 @@ int main(int argc, char** argv) {
   app.auth->setEventPublisher(app.events.get());
 
   if (*demo) {
-    auto summary = anguan::server::seedDemo(app, demo_password);
+    std::vector<anguan::service::DemoDevice> devices;
+    auto summary = anguan::server::seedDemo(app, demo_password, &devices);
     if (!summary) {
       return fail(summary.error());
     }
     std::printf("%s", summary->c_str());
+    if (!devices.empty()) {
+      if (!writeDevicesFile(devices_file, anguan::service::devicesJson(devices))) {
+        std::fprintf(stderr, "anguan: can't write %s\n", devices_file.c_str());
+        return 1;
+      }
+      std::printf("anguan: device tokens written to %s (for `anguan simulate`)\n",
+                  devices_file.c_str());
+    }
     return 0;
   }
   if (*user_add) {

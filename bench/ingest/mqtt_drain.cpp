@@ -146,9 +146,10 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"bench\":\"mqtt_drain\",\"messages\":%zu,\"received\":%zu,\"seconds\":%.3f,"
       "\"msgs_per_s\":%.0f,\"cpu_us_per_msg\":%.2f,\"rss_mb\":%.1f,\"receive_maximum\":%u,"
-      "\"filter\":\"%s\",\"bytes\":%llu,\"publish_seconds\":%.3f}\n",
+      "\"filter\":\"%s\",\"bytes\":%llu,\"reads\":%llu,\"publish_seconds\":%.3f}\n",
       n, got, seconds, static_cast<double>(got) / seconds,
       (cpu1 - cpu0) * 1e6 / static_cast<double>(got ? got : 1), rss, receive_maximum,
-      options.filters[0].c_str(), static_cast<unsigned long long>(stats.bytes), publish_s);
+      options.filters[0].c_str(), static_cast<unsigned long long>(stats.bytes),
+      static_cast<unsigned long long>(stats.reads), publish_s);
   return got == n ? 0 : 1;
 }

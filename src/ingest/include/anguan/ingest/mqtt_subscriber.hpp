@@ -16,8 +16,9 @@
 //  - Each PUBLISH goes to the handler, on the subscriber's own thread, in arrival order. The
 //  handler
 //    must not block: hand the message to a queue and return.
-//  - ack(token) sends the PUBACK. Acks from many threads are coalesced into one socket write. An
-//    ack for a message received on an earlier connection is dropped: the broker redelivers it.
+//  - ack(token) sends the PUBACK. Acks from many threads are coalesced into one socket write: they
+//    wait up to 1 ms, or until a quarter of Receive Maximum is waiting. An ack for a message
+//    received on an earlier connection is dropped: the broker redelivers it.
 //  - pause() stops reading from the socket (the broker then stops at Receive Maximum in flight);
 //    resume() reads again. Keep-alive pings continue while paused.
 //
@@ -76,6 +77,7 @@ struct MqttSubscriberStats {
   std::uint64_t messages = 0;       // PUBLISH packets handed to the handler.
   std::uint64_t acks = 0;           // PUBACKs written to the socket.
   std::uint64_t bytes = 0;          // Bytes read from the socket.
+  std::uint64_t reads = 0;          // Socket reads that returned data.
   std::uint64_t decode_errors = 0;  // Malformed packets (each drops the connection).
   std::uint64_t refused = 0;        // CONNACKs with a failure reason (e.g. bad password).
   std::uint8_t last_refusal = 0;    // The reason code of the last refusing CONNACK or SUBACK.

@@ -87,6 +87,8 @@ class WebhookService {
 
   static constexpr std::int64_t kBatch = 50;  // Deliveries per deliver() run.
   static constexpr std::chrono::milliseconds kDefaultTimeout{10000};
+  // deliver() starts no new request after this long (the rest waits for the next run).
+  static constexpr std::chrono::seconds kRunBudget{20};
 
   // `tz_offset_minutes`: offset of the "at" times in the generic JSON format.
   WebhookService(store::Store& store, const Clock& clock, WebhookSender& sender,
@@ -118,7 +120,8 @@ class WebhookService {
                                              std::string_view severity, const std::string& org_path,
                                              const MessageView& m);
 
-  // The job: sends up to kBatch due deliveries. Returns how many were attempted.
+  // The job: sends up to kBatch due deliveries, starting none after kRunBudget. Returns how many
+  // were attempted.
   [[nodiscard]] Result<std::int64_t> deliver(Instant now);
 
   // The request body for `format` ("json", "wecom", "dingtalk").

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -76,7 +77,13 @@ fs::path sourceDir() {
 }
 
 std::string shippedLimits() {
-  const auto text = readFile(sourceDir() / "deploy/mosquitto/anguan.conf");
+  const auto dir = sourceDir();
+  if (dir.empty()) {
+    // Without it a test would silently run with Mosquitto's stock (message-dropping) limits.
+    throw std::runtime_error(
+        "deploy/mosquitto/anguan.conf not found: run from the source tree or set AG_SOURCE_DIR");
+  }
+  const auto text = readFile(dir / "deploy/mosquitto/anguan.conf");
   std::istringstream in(text);
   std::string out;
   for (std::string line; std::getline(in, line);) {

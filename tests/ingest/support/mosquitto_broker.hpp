@@ -21,7 +21,8 @@ namespace anguan::ingest::testing {
 std::filesystem::path sourceDir();
 
 // The shipped deploy/mosquitto/anguan.conf without its site-specific lines (listener, files,
-// persistence location, logging), so a test can append its own.
+// persistence location, logging), so a test can append its own. Throws std::runtime_error when the
+// file cannot be found.
 std::string shippedLimits();
 
 // Mosquitto 2.0's stock limits (the defaults made explicit) for comparison.

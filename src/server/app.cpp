@@ -13,6 +13,28 @@
 
 namespace anguan::server {
 
+namespace {
+
+// Forwards base-data events and tells monitoring to reload its registry when devices, sensors,
+// thresholds or areas change.
+class RegistryWatcher final : public service::EventPublisher {
+ public:
+  RegistryWatcher(service::EventPublisher& next, App& app) : next_(next), app_(app) {}
+  void publish(const service::Event& event) override {
+    if (app_.monitor && (event.topic == "base.devices" || event.topic == "base.sensors" ||
+                         event.topic == "base.area_thresholds" || event.topic == "base.areas")) {
+      app_.monitor->reloadRegistry();
+    }
+    next_.publish(event);
+  }
+
+ private:
+  service::EventPublisher& next_;
+  App& app_;
+};
+
+}  // namespace
+
 Result<store::StorePtr> openStore(const Config& config) {
   if (config.db.rfind("sqlite:", 0) == 0) {
     store::sqlite::Options o;
@@ -54,8 +76,9 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
   app->printer = report::makePermitPrinter();
   app->events = events ? std::move(events) : std::make_unique<service::NullEventPublisher>();
   app->auth = std::make_unique<service::AuthService>(*app->store, *app->clock, app->settings);
+  app->base_events = std::make_unique<RegistryWatcher>(*app->events, *app);
   app->base = std::make_unique<service::BaseDataService>(*app->store, *app->clock, app->settings,
-                                                         *app->events, *app->codec);
+                                                         *app->base_events, *app->codec);
   app->audit = std::make_unique<service::AuditService>(*app->store);
   app->notifications =
       std::make_unique<service::NotificationService>(*app->store, *app->clock, *app->events);
@@ -74,6 +97,12 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
   app->webhook_sender = api::makeWebhookSender();
   app->webhooks = std::make_unique<service::WebhookService>(
       *app->store, *app->clock, *app->webhook_sender, app->settings.tz_offset_minutes);
+  app->monitor = std::make_unique<service::MonitorService>(*app->store, *app->clock, app->settings,
+                                                           *app->events, *app->permits);
+  app->permits->setEnvironmentCheck(&app->monitor->environmentCheck());
+  app->monitor->setWebhooks(app->webhooks.get());
+  AG_RETURN_IF_ERROR(app->monitor->start());
+  app->jobs.add("monitor.jobs", [m = app->monitor.get()](Instant now) { return m->runJobs(now); });
   app->jobs.add("webhooks.deliver",
                 [w = app->webhooks.get()](Instant now) { return w->deliver(now); });
   app->jobs.add("notifications.dispatch",
@@ -82,9 +111,9 @@ Result<std::unique_ptr<App>> makeApp(const Config& config,
 }
 
 api::Services apiServices(App& app) {
-  return api::Services{*app.auth,    *app.base,          *app.audit,   *app.store,
-                       app.settings, *app.notifications, app.jobs,     *app.clock,
-                       *app.permits, *app.printer,       *app.hazards, *app.webhooks};
+  return api::Services{*app.auth,          *app.base,    *app.audit,   *app.store,   app.settings,
+                       *app.notifications, app.jobs,     *app.clock,   *app.permits, *app.printer,
+                       *app.hazards,       *app.monitor, *app.webhooks};
 }
 
 Scheduler::Scheduler(App& app, std::chrono::milliseconds interval) {
@@ -122,6 +151,7 @@ Result<std::string> seedDemo(App& app, const std::string& password,
                       service::seedHazardDemo(*app.store, *app.clock, app.settings));
   AG_ASSIGN_OR_RETURN(auto monitored,
                       service::seedMonitorDemo(*app.store, *app.clock, app.settings));
+  app.monitor->reloadRegistry();
   const std::string monitoring = service::monitorDemoSummary(monitored);
   if (devices != nullptr) {
     *devices = std::move(monitored);

@@ -18,6 +18,7 @@
 #include "anguan/service/hazard_service.hpp"
 #include "anguan/service/jobs.hpp"
 #include "anguan/service/monitor_demo.hpp"
+#include "anguan/service/monitor_service.hpp"
 #include "anguan/service/notification_service.hpp"
 #include "anguan/service/permit_printer.hpp"
 #include "anguan/service/permit_service.hpp"
@@ -45,6 +46,9 @@ struct App {
   std::unique_ptr<service::HazardService> hazards;
   std::unique_ptr<service::WebhookSender> webhook_sender;
   std::unique_ptr<service::WebhookService> webhooks;
+  // Declared after what it uses: destroyed (and its threads stopped) first.
+  std::unique_ptr<service::MonitorService> monitor;
+  std::unique_ptr<service::EventPublisher> base_events;  // Watches registry changes.
   service::JobRegistry jobs;
 };
 

@@ -52,6 +52,14 @@ Status loadFile(const std::string& path, Config& config) {
       st = num(config.db_readers);
     } else if (k == "session_hours") {
       st = num(config.session_hours);
+    } else if (k == "mqtt") {
+      st = str(config.mqtt);
+    } else if (k == "mqtt_username") {
+      st = str(config.mqtt_username);
+    } else if (k == "mqtt_password") {
+      st = str(config.mqtt_password);
+    } else if (k == "mqtt_client_id") {
+      st = str(config.mqtt_client_id);
     } else {
       return Error::invalidArgument("config.unknown_key", "unknown config key " + k);
     }
@@ -73,6 +81,10 @@ void loadEnvironment(Config& config) {
   env("ANGUAN_TIMEZONE", config.timezone);
   env("ANGUAN_WEB_ROOT", config.web_root);
   env("ANGUAN_LOG_LEVEL", config.log_level);
+  env("ANGUAN_MQTT", config.mqtt);
+  env("ANGUAN_MQTT_USERNAME", config.mqtt_username);
+  env("ANGUAN_MQTT_PASSWORD", config.mqtt_password);
+  env("ANGUAN_MQTT_CLIENT_ID", config.mqtt_client_id);
 }
 
 Status validate(Config& config) {
@@ -97,6 +109,26 @@ Status validate(Config& config) {
     return Error::invalidArgument("config.bad_http", "--http port must be 0..65535, got " + p);
   }
   config.http_port = static_cast<unsigned short>(port);
+  if (!config.mqtt.empty()) {
+    const auto mc = config.mqtt.rfind(':');
+    int mport = -1;
+    if (mc != std::string::npos && mc > 0) {
+      const std::string mp = config.mqtt.substr(mc + 1);
+      auto [mptr, mec] = std::from_chars(mp.data(), mp.data() + mp.size(), mport);
+      if (mec != std::errc{} || mptr != mp.data() + mp.size()) {
+        mport = -1;
+      }
+    }
+    if (mport < 1 || mport > 65535) {
+      return Error::invalidArgument("config.bad_mqtt",
+                                    "--mqtt must be HOST:PORT, got " + config.mqtt);
+    }
+    config.mqtt_host = config.mqtt.substr(0, mc);
+    config.mqtt_port = static_cast<unsigned short>(mport);
+    if (config.mqtt_client_id.empty() || config.mqtt_client_id.size() > 64) {
+      return Error::invalidArgument("config.bad_mqtt", "mqtt_client_id must be 1..64 characters");
+    }
+  }
   if (!service::resolveTimeZone(config.timezone, config.tz_offset_minutes)) {
     return Error::invalidArgument(
         "config.bad_timezone",

@@ -12,6 +12,7 @@
 
 #include "anguan/api/server.hpp"
 #include "anguan/core/log.hpp"
+#include "anguan/ingest/mqtt_ingest.hpp"
 #include "anguan/ingest/simulator.hpp"
 #include "anguan/service/demo.hpp"
 #include "anguan/store/postgres/pg_store.hpp"
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
   addDbOptions(*serve, flags, config_file);
   serve->add_option("--http", flags.http, "HOST:PORT to listen on (port 0 = any free port)");
   serve->add_option("--web-root", flags.web_root, "Directory of the built web app");
+  serve->add_option("--mqtt", flags.mqtt, "MQTT broker HOST:PORT to consume telemetry from");
   serve->add_option("--io-threads", file_config.io_threads, "I/O threads");
   serve->add_option("--workers", file_config.worker_threads, "Worker threads for writes");
 
@@ -150,6 +152,7 @@ int main(int argc, char** argv) {
   apply(config.timezone, flags.timezone);
   apply(config.web_root, flags.web_root);
   apply(config.log_level, flags.log_level);
+  apply(config.mqtt, flags.mqtt);
   if (auto st = anguan::server::validate(config); !st) {
     return fail(st.error());
   }
@@ -246,11 +249,27 @@ int main(int argc, char** argv) {
     return fail(st.error());
   }
   std::printf("anguan: listening on http://%s:%u\n", config.http_host.c_str(), server->port());
+  std::unique_ptr<anguan::ingest::MqttIngest> mqtt;
+  if (!config.mqtt.empty()) {
+    anguan::ingest::MqttSubscriberOptions mo;
+    mo.host = config.mqtt_host;
+    mo.port = config.mqtt_port;
+    mo.client_id = config.mqtt_client_id;
+    mo.username = config.mqtt_username;
+    mo.password = config.mqtt_password;
+    mqtt = std::make_unique<anguan::ingest::MqttIngest>(*app.monitor, mo);
+    std::printf("anguan: consuming MQTT from %s as %s\n", config.mqtt.c_str(),
+                config.mqtt_client_id.c_str());
+  }
   std::fflush(stdout);
   {
     anguan::server::Scheduler scheduler(app, std::chrono::seconds(5));
     server->run(true);
   }
+  if (mqtt) {
+    mqtt->stop();
+  }
+  app.monitor->stop();
   std::printf("anguan: stopped\n");
   return 0;
 }

@@ -92,6 +92,7 @@ class ServerImpl final : public Server {
     addNotifyRoutes(router_, services_);
     addPermitRoutes(router_, services_);
     addHazardRoutes(router_, services_);
+    addMonitorRoutes(router_, services_);
     addWebhookRoutes(router_, services_);
     addSystemRoutes(router_, services_, metrics_);
   }
@@ -217,7 +218,10 @@ class ServerImpl final : public Server {
         break;
       }
       const std::string_view target = parser.get().target();
-      const std::size_t limit = target.find("/import") != std::string_view::npos
+      // Imports and telemetry batches (up to 10,000 readings, or an event with a snapshot)
+      // get the upload limit.
+      const std::size_t limit = target.find("/import") != std::string_view::npos ||
+                                        target.substr(0, target.find('?')) == "/api/v1/telemetry"
                                     ? options_.max_upload_bytes
                                     : options_.max_body_bytes;
       boost::beast::error_code ec = hec;

@@ -18,6 +18,8 @@ void addNotifyRoutes(Router& router, Services& services);
 void addPermitRoutes(Router& router, Services& services);
 // Hazards, risk register, inspections, incidents.
 void addHazardRoutes(Router& router, Services& services);
+// Telemetry ingestion, monitoring board, alarms, violations, series, device tokens.
+void addMonitorRoutes(Router& router, Services& services);
 // Outbound webhooks for alarms and violations (admin): CRUD, test, deliveries.
 void addWebhookRoutes(Router& router, Services& services);
 // healthz, metrics, openapi.json (documents every route in `router`, so call it last).

@@ -110,6 +110,26 @@ void addSystemRoutes(Router& router, Services& s, const Metrics& metrics) {
               "system", [&s, &metrics](Context&) -> Reply {
                 Reply r;
                 r.body = metrics.render(s.store.stats());
+                const auto ing = s.monitor.stats();
+                const std::pair<const char*, std::int64_t> counters[] = {
+                    {"anguan_ingest_batches_total", ing.batches},
+                    {"anguan_ingest_readings_total", ing.readings},
+                    {"anguan_ingest_flagged_total", ing.flagged},
+                    {"anguan_ingest_rejected_total", ing.rejected},
+                    {"anguan_ingest_refused_full_total", ing.refused_full},
+                    {"anguan_ingest_duplicates_total", ing.duplicates},
+                    {"anguan_ingest_commits_total", ing.commits},
+                    {"anguan_alarms_raised_total", ing.alarms_raised},
+                    {"anguan_violations_total", ing.violations}};
+                for (const auto& [name, value] : counters) {
+                  r.body += std::string("# TYPE ") + name + " counter\n" + name + " " +
+                            std::to_string(value) + "\n";
+                }
+                r.body +=
+                    "# TYPE anguan_ingest_queued_readings gauge\nanguan_ingest_queued_readings " +
+                    std::to_string(ing.queued_readings) + "\n";
+                r.body += "# TYPE anguan_sensors gauge\nanguan_sensors " +
+                          std::to_string(ing.sensors) + "\n";
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";
                 return r;
               }});

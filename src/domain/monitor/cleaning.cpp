@@ -60,6 +60,61 @@ CleaningConfig defaultCleaning(SensorKind kind) {
   if (info.zero_baseline) {
     config.stuck_exempt_value = 0.0;
   }
+  // A spike must also move by more than the sensor's resolution and normal jitter: with the
+  // Hampel threshold alone, a quiet sensor (MAD ≈ 0) or one reporting in steps (1 %LEL, 0.1 %
+  // O2) flags ordinary changes — about 9 % of plain noise in the simulator's trials.
+  switch (kind) {
+    case SensorKind::kCombustibleLel:
+      config.spike_min_deviation = 5.0;
+      break;
+    case SensorKind::kCombustibleVol:
+      config.spike_min_deviation = 0.25;
+      break;
+    case SensorKind::kOxygen:
+      config.spike_min_deviation = 0.5;
+      break;
+    case SensorKind::kH2S:
+      config.spike_min_deviation = 3.0;
+      break;
+    case SensorKind::kCO:
+      config.spike_min_deviation = 10.0;
+      break;
+    case SensorKind::kNH3:
+      config.spike_min_deviation = 5.0;
+      break;
+    case SensorKind::kCl2:
+      config.spike_min_deviation = 0.5;
+      break;
+    case SensorKind::kTemperature:
+      config.spike_min_deviation = 2.0;
+      break;
+    case SensorKind::kHumidity:
+      config.spike_min_deviation = 5.0;
+      break;
+    case SensorKind::kDust:
+      config.spike_min_deviation = 2.0;
+      break;
+    case SensorKind::kNoise:
+      config.spike_min_deviation = 5.0;
+      break;
+    case SensorKind::kWindSpeed:
+      config.spike_min_deviation = 3.0;
+      break;
+    case SensorKind::kEquipmentTemperature:
+      config.spike_min_deviation = 5.0;
+      break;
+    case SensorKind::kPressure:
+      config.spike_min_deviation = 0.05;
+      break;
+    case SensorKind::kVibration:
+      config.spike_min_deviation = 1.0;
+      break;
+    case SensorKind::kSpeed:
+      config.spike_min_deviation = 50.0;
+      break;
+    case SensorKind::kFaultCode:
+      break;
+  }
   return config;
 }
 

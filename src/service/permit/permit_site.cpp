@@ -325,7 +325,8 @@ Result<json::object> PermitService::suspend(const auth::Principal& caller, std::
 }
 
 Result<std::vector<std::int64_t>> PermitService::suspendInAreaBySystem(
-    std::int64_t area_id, const std::vector<std::string>& types, const std::string& reason) {
+    std::int64_t area_id, const std::vector<std::string>& types, const std::string& reason,
+    const std::string& source) {
   std::vector<store::PermitRow> rows;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
     store::PermitQuery q;
@@ -345,7 +346,7 @@ Result<std::vector<std::int64_t>> PermitService::suspendInAreaBySystem(
       if (c.state() != State::kActive) {
         return {};
       }
-      return suspendWork(c, reason, "system");
+      return suspendWork(c, reason, source);
     });
     if (r) {
       out.push_back(row.id);
@@ -409,7 +410,8 @@ Result<json::object> PermitService::resume(const auth::Principal& caller, std::i
     // A system suspension (gas alarm) always needs a new passing test.
     auto& susp = arrayAt(c.doc, "suspensions");
     const bool by_alarm = !susp.empty() && susp.back().is_object() &&
-                          stringIn(susp.back().as_object(), "source") == "system";
+                          (stringIn(susp.back().as_object(), "source") == "system" ||
+                           stringIn(susp.back().as_object(), "source") == "gas_alarm");
     if (by_alarm && in.gas_required) {
       in.retest_after_break = std::chrono::minutes(0);
     }

@@ -19,6 +19,7 @@
 #include "anguan/service/context.hpp"
 #include "anguan/service/hazard_service.hpp"
 #include "anguan/service/jobs.hpp"
+#include "anguan/service/monitor_service.hpp"
 #include "anguan/service/notification_service.hpp"
 #include "anguan/service/permit_printer.hpp"
 #include "anguan/service/permit_service.hpp"
@@ -50,6 +51,7 @@ struct Services {
   service::PermitService& permits;
   service::PermitPrinter& printer;
   service::HazardService& hazards;
+  service::MonitorService& monitor;
   service::WebhookService& webhooks;
 };
 

@@ -131,8 +131,11 @@ class PermitService {
   [[nodiscard]] Result<boost::json::object> suspend(const auth::Principal& caller, std::int64_t id,
                                                     const std::string& reason);
   // System suspension (gas alarm, guardian absent) — no caller; used by monitoring.
+  // `source` is recorded on the suspension ("gas_alarm", "guardian_absent"; "system" = other).
+  // After "gas_alarm" or "system", resuming needs a passing gas test taken after the suspension.
   [[nodiscard]] Result<std::vector<std::int64_t>> suspendInAreaBySystem(
-      std::int64_t area_id, const std::vector<std::string>& types, const std::string& reason);
+      std::int64_t area_id, const std::vector<std::string>& types, const std::string& reason,
+      const std::string& source = "system");
   [[nodiscard]] Result<std::vector<std::int64_t>> suspendAll(const auth::Principal& caller,
                                                              std::int64_t area_id,
                                                              const std::string& reason,

@@ -1,0 +1,648 @@
+// Monitoring API (issue 5): telemetry over HTTP with device tokens, cleaning, alarms and their
+// lifecycle, the binding to permits (a gas alarm suspends hot work; resuming needs a new gas
+// test), violations from camera and positioning events, series, and every bad payload refused
+// with a reason, kept as a dead letter and counted — without storing anything.
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "anguan/core/broker_auth.hpp"
+#include "anguan/core/crypto.hpp"
+#include "anguan/ingest/mqtt_ingest.hpp"
+#include "anguan/ingest/mqtt_publisher.hpp"
+
+#include "ingest/support/mosquitto_broker.hpp"
+#include "permit_fixture.hpp"
+
+namespace anguan::testing_api {
+namespace {
+
+class MonitorApi : public PermitApiBase {
+ protected:
+  // A device with one sensor of `kind` in `area`, and its token.
+  struct Device {
+    std::int64_t id = 0;
+    std::int64_t sensor = 0;
+    std::string code;
+    std::string sensor_code;
+    std::string token;
+  };
+
+  Device device(std::int64_t area, const std::string& code, const std::string& kind,
+                int interval_seconds = 10, const std::string& device_kind = "gas_detector") {
+    Device d;
+    d.code = code;
+    auto r = post("admin", "/api/v1/devices",
+                  {{"name", "检测仪 " + code},
+                   {"code", code},
+                   {"kind", device_kind},
+                   {"area_id", area},
+                   {"active", true}});
+    EXPECT_EQ(r.status, 201u) << r.body;
+    d.id = r.json().at("id").as_int64();
+    d.sensor_code = code + "-S";
+    r = post("admin", "/api/v1/sensors",
+             {{"name", "传感器 " + code},
+              {"code", d.sensor_code},
+              {"device_id", d.id},
+              {"kind", kind},
+              {"area_id", area},
+              {"interval_seconds", interval_seconds},
+              {"active", true}});
+    EXPECT_EQ(r.status, 201u) << r.body;
+    d.sensor = r.json().at("id").as_int64();
+    r = post("admin", "/api/v1/devices/" + std::to_string(d.id) + "/token", json::object{});
+    EXPECT_EQ(r.status, 200u) << r.body;
+    d.token = std::string(r.json().at("token").as_string());
+    return d;
+  }
+
+  HttpResult send(const Device& d, const json::value& body) {
+    return s().request("POST", "/api/v1/telemetry", json::serialize(body), "",
+                       {{"Authorization", "Device " + d.token}});
+  }
+  HttpResult sendRaw(const std::string& token, const std::string& body) {
+    return s().request("POST", "/api/v1/telemetry", body, "",
+                       {{"Authorization", "Device " + token}});
+  }
+  json::object reading(const Device& d, double value, std::int64_t offset_ms = 0) {
+    return json::object{{"sensor", d.sensor_code},
+                        {"ts", toMillis(s().clock().now()) + offset_ms},
+                        {"value", value}};
+  }
+  HttpResult one(const Device& d, double value, std::int64_t offset_ms = 0) {
+    return send(d, {{"readings", json::array{reading(d, value, offset_ms)}}});
+  }
+  json::array alarms(const std::string& query) {
+    auto r = get("safety", "/api/v1/monitor/alarms?" + query);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json().at("items").as_array();
+  }
+  json::array sensorAlarms(const Device& d) {
+    return alarms("sensor_id=" + std::to_string(d.sensor));
+  }
+  std::int64_t rawCount(const Device& d) {
+    auto r = get("safety", "/api/v1/monitor/sensors/" + std::to_string(d.sensor) + "/series?from=" +
+                               urlTime(-minutes(50)) + "&to=" + urlTime(minutes(50)));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return static_cast<std::int64_t>(r.json().at("points").as_array().size());
+  }
+  std::string urlTime(std::chrono::milliseconds d) {
+    std::string t = formatRfc3339(s().clock().now() + d, kTz);
+    std::string out;
+    for (char c : t) {
+      out += c == '+' ? std::string("%2B") : std::string(1, c);
+    }
+    return out;
+  }
+  // Waits (up to 5 s) until `pred` holds; side effects run on their own thread.
+  template <class Pred>
+  bool eventually(Pred pred) {
+    for (int i = 0; i < 100; ++i) {
+      if (pred()) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return pred();
+  }
+  std::int64_t metric(const std::string& name) {
+    auto r = s().request("GET", "/metrics");
+    const auto pos = r.body.find("\n" + name + " ");
+    if (pos == std::string::npos) {
+      return -1;
+    }
+    return std::stoll(r.body.substr(pos + name.size() + 2));
+  }
+  std::string employeeNo(const std::string& user) {
+    auto r = get("admin", "/api/v1/people/" + std::to_string(personOf(user)));
+    return std::string(r.json().at("employee_no").as_string());
+  }
+};
+
+// --- acceptance: gas alarm → permit suspended, alarm pushed, resume needs a new gas test ---
+
+TEST_F(MonitorApi, AGasAlarmSuspendsHotWorkReachesWebSocketAndResumeNeedsANewGasTest) {
+  const auto id = active();
+  const Device d = device(cdu(), "GD-T1", "combustible_lel");
+
+  WsClient ws(s().port(), token("safety"));
+  ASSERT_TRUE(ws.connected());
+  ws.send(R"({"op":"subscribe","topic":"monitor.alarms"})");
+  ASSERT_NE(ws.receive(std::chrono::seconds(2)).find("subscribed"), std::string::npos);
+
+  auto r = one(d, 62.0);  // Over the 50 %LEL alarm level.
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("accepted").as_int64(), 1);
+  EXPECT_EQ(r.json().at("flagged").as_int64(), 0);
+
+  // The alarm reaches the live client.
+  std::string msg;
+  for (int i = 0; i < 5 && msg.find("\"critical\"") == std::string::npos; ++i) {
+    msg = ws.receive(std::chrono::seconds(2));
+  }
+  ASSERT_NE(msg.find("\"monitor.alarms\""), std::string::npos) << msg;
+  EXPECT_NE(msg.find("\"critical\""), std::string::npos) << msg;
+  EXPECT_NE(msg.find("GD-T1-S"), std::string::npos) << msg;
+
+  // The hot work in the area is suspended at once, by the gas alarm.
+  ASSERT_TRUE(eventually([&] { return permit(id).at("state").as_string() == "suspended"; }));
+  const auto suspended = permit(id);
+  EXPECT_EQ(count(kinds(suspended), "suspended"), 1u);
+
+  // The alarm is linked to the permit it suspended.
+  auto list = sensorAlarms(d);
+  ASSERT_EQ(list.size(), 1u);
+  const auto alarm_id = list[0].at("id").as_int64();
+  ASSERT_TRUE(eventually([&] {
+    auto a = get("safety", "/api/v1/monitor/alarms/" + std::to_string(alarm_id)).json();
+    for (const auto& p : a.at("permits").as_array()) {
+      if (p.at("id").as_int64() == id && p.at("suspended").as_bool()) {
+        return true;
+      }
+    }
+    return false;
+  }));
+
+  // Resuming is refused until a new passing gas test.
+  r = post("p1guard", path(id, "resume"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_NE(r.body.find("gas_retest_needed"), std::string::npos) << r.body;
+  expectUnchanged(id, permit(id));
+  passGasTest(id);
+  r = post("p1guard", path(id, "resume"), json::object{});
+  EXPECT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(permit(id).at("state").as_string(), "active");
+}
+
+TEST_F(MonitorApi, AWarningLevelReadingDoesNotSuspendWork) {
+  const auto id = active();
+  const Device d = device(cdu(), "GD-T2", "combustible_lel");
+  ASSERT_EQ(one(d, 30.0).status, 200u);  // Between 25 (warning) and 50 (alarm).
+  ASSERT_TRUE(eventually([&] { return sensorAlarms(d).size() == 1; }));
+  EXPECT_EQ(sensorAlarms(d)[0].at("severity").as_string(), "warning");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(permit(id).at("state").as_string(), "active");
+}
+
+// --- alarm lifecycle ---
+
+TEST_F(MonitorApi, AnAlarmIsAcknowledgedClearedAndClosedAndFloodsStayOneAlarm) {
+  const Device d = device(cdu(), "GD-T3", "combustible_lel");
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(one(d, 30.0 + i, i * 1000).status, 200u);
+  }
+  auto list = sensorAlarms(d);
+  ASSERT_EQ(list.size(), 1u) << "one open alarm per condition";
+  const std::string a = "/api/v1/monitor/alarms/" + std::to_string(list[0].at("id").as_int64());
+  EXPECT_EQ(list[0].at("state").as_string(), "raised");
+
+  // Workers and auditors only look.
+  EXPECT_EQ(post("p1worker", a + "/acknowledge", json::object{}).status, 403u);
+  // A raised alarm can't be closed.
+  auto r = post("safety", a + "/close", json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+
+  r = post("safety", a + "/acknowledge", {{"note", "已通知现场"}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "acknowledged");
+  EXPECT_EQ(r.json().at("note").as_string(), "已通知现场");
+  EXPECT_EQ(post("safety", a + "/acknowledge", json::object{}).status, 409u);
+
+  ASSERT_EQ(one(d, 0.0, 6000).status, 200u);  // Back to clean air.
+  EXPECT_EQ(get("safety", a).json().at("state").as_string(), "cleared");
+  r = post("safety", a + "/close", {{"note", "泄漏点已处理"}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "closed");
+  // The history has every step, with who acknowledged.
+  const auto closed = r.json();
+  std::vector<std::string> events;
+  for (const auto& e : closed.at("events").as_array()) {
+    events.emplace_back(e.at("event").as_string());
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{"raise", "acknowledge", "clear", "close"}));
+  EXPECT_FALSE(closed.at("acknowledged_by_name").as_string().empty());
+
+  // After closing, a new excursion is a new alarm.
+  ASSERT_EQ(one(d, 40.0, 7000).status, 200u);
+  EXPECT_EQ(sensorAlarms(d).size(), 2u);
+  EXPECT_EQ(alarms("open=1&sensor_id=" + std::to_string(d.sensor)).size(), 1u);
+}
+
+TEST_F(MonitorApi, AnUnacknowledgedCriticalAlarmEscalatesAfterItsSla) {
+  const Device d = device(cdu(), "GD-T4", "combustible_lel");
+  ASSERT_EQ(one(d, 70.0).status, 200u);
+  const auto id = sensorAlarms(d)[0].at("id").as_int64();
+  advance(minutes(4));
+  runJobs();
+  EXPECT_EQ(get("safety", "/api/v1/monitor/alarms/" + std::to_string(id))
+                .json()
+                .at("escalation_level")
+                .as_int64(),
+            0);
+  advance(minutes(2));  // Past the 5-minute SLA for critical alarms.
+  runJobs();
+  auto a = get("safety", "/api/v1/monitor/alarms/" + std::to_string(id)).json();
+  EXPECT_EQ(a.at("escalation_level").as_int64(), 1);
+  EXPECT_EQ(a.at("events").as_array().back().at("event").as_string(), "escalate");
+}
+
+TEST_F(MonitorApi, ASilentSensorRaisesAnOfflineAlarmThatClearsWhenItReports) {
+  const Device d = device(cdu(), "GD-T5", "o2", 10);
+  ASSERT_EQ(one(d, 20.9).status, 200u);
+  advance(std::chrono::seconds(29));
+  runJobs();
+  EXPECT_TRUE(sensorAlarms(d).empty()) << "not offline before 3 intervals";
+  advance(std::chrono::seconds(2));  // 31 s > 3 × 10 s.
+  runJobs();
+  auto list = sensorAlarms(d);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].at("kind").as_string(), "device_offline");
+  ASSERT_EQ(one(d, 20.9).status, 200u);
+  EXPECT_EQ(sensorAlarms(d)[0].at("state").as_string(), "cleared_unacknowledged");
+}
+
+// --- cleaning ---
+
+TEST_F(MonitorApi, FlaggedReadingsAreKeptButRaiseNoAlarm) {
+  const Device d = device(cdu(), "GD-T6", "combustible_lel");
+  // Two timestamps inside one minute (and hour) bucket.
+  const std::int64_t t0 = toMillis(std::chrono::floor<minutes>(s().clock().now())) + 30000;
+  auto at_ms = [&](double v, std::int64_t ts) {
+    return json::object{{"sensor", d.sensor_code}, {"ts", ts}, {"value", v}};
+  };
+  ASSERT_EQ(send(d, {{"readings", json::array{at_ms(3.0, t0 - 1000)}}}).status, 200u);
+  auto r = send(d, {{"readings", json::array{at_ms(150.0, t0),           // Out of range.
+                                             at_ms(4.0, t0 - 1000)}}});  // Duplicate timestamp.
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("accepted").as_int64(), 2);
+  EXPECT_EQ(r.json().at("flagged").as_int64(), 2);
+  EXPECT_TRUE(sensorAlarms(d).empty());
+  EXPECT_EQ(rawCount(d), 3);  // Nothing deleted.
+  // The series marks them.
+  auto series =
+      get("safety", "/api/v1/monitor/sensors/" + std::to_string(d.sensor) +
+                        "/series?from=" + urlTime(-minutes(5)) + "&to=" + urlTime(minutes(5)))
+          .json();
+  EXPECT_EQ(series.at("resolution").as_string(), "raw");
+  int flagged = 0;
+  for (const auto& p : series.at("points").as_array()) {
+    flagged += p.at("flags").as_array().empty() ? 0 : 1;
+  }
+  EXPECT_EQ(flagged, 2);
+  // A week's span is served from the hourly roll-up, with the valid readings only in min/max.
+  series = get("safety", "/api/v1/monitor/sensors/" + std::to_string(d.sensor) + "/series?from=" +
+                             urlTime(-hours(24 * 7)) + "&to=" + urlTime(minutes(5)))
+               .json();
+  EXPECT_EQ(series.at("resolution").as_string(), "hour");
+  ASSERT_EQ(series.at("points").as_array().size(), 1u);
+  const auto& b = series.at("points").as_array()[0];
+  EXPECT_EQ(b.at("count").as_int64(), 3);
+  EXPECT_EQ(b.at("valid_count").as_int64(), 1);
+  EXPECT_DOUBLE_EQ(b.at("max").as_double(), 3.0);
+}
+
+// --- bad input ---
+
+TEST_F(MonitorApi, BadPayloadsAreRefusedWithAReasonKeptAsDeadLettersAndStoreNothing) {
+  const Device d = device(cdu(), "GD-T7", "h2s");
+  const Device other = device(cdu(), "GD-T8", "co");
+  const auto rejected_before = metric("anguan_ingest_rejected_total");
+  struct Case {
+    std::string body;
+    unsigned status;
+    std::string code;
+  };
+  std::string huge = R"({"readings":[)";
+  for (int i = 0; i < 10001; ++i) {
+    huge += std::string(i ? "," : "") + R"({"sensor":")" + d.sensor_code + R"(","value":1})";
+  }
+  huge += "]}";
+  const std::string sc = d.sensor_code;
+  const std::vector<Case> cases = {
+      {"{not json", 400, "telemetry.bad_json"},
+      {"[1,2]", 400, "telemetry.bad_json"},
+      {R"({"readings":[{"sensor":")" + sc + R"(","value":NaN}]})", 400, "telemetry.bad_json"},
+      {R"({"readings":[{"sensor":")" + sc + R"(","value":Infinity}]})", 400, "telemetry.bad_json"},
+      {R"({"readings":[{"sensor":")" + sc + R"(","value":1e999}]})", 400, ""},
+      {R"({"readings":[{"sensor":")" + sc + R"(","value":"5"}]})", 400, "telemetry.bad_value"},
+      {R"({"readings":[{"sensor":")" + sc + R"("}]})", 400, "telemetry.missing_field"},
+      {R"({"readings":[{"sensor":"NOPE","value":1}]})", 400, "telemetry.unknown_sensor"},
+      {R"({"readings":[{"sensor":")" + other.sensor_code + R"(","value":1}]})", 400,
+       "telemetry.unknown_sensor"},
+      {R"({"readings":[{"sensor":")" + sc + R"(","value":1,"ts":"yesterday"}]})", 400,
+       "telemetry.bad_time"},
+      {R"({"readings":{"sensor":")" + sc + R"("}})", 400, "telemetry.bad_field"},
+      {R"({"readings":[],"extra":1})", 400, "telemetry.bad_field"},
+      {R"({"readings":[]})", 400, "telemetry.empty"},
+      {R"({"events":[{"type":"dancing"}]})", 400, "telemetry.unknown_event"},
+      {R"({"events":[{"type":"no_helmet","confidence":1.5}]})", 400, "telemetry.bad_value"},
+      {R"({"events":[{"type":"no_helmet","snapshot":"bm90IGFuIGltYWdl"}]})", 400,
+       "telemetry.bad_snapshot"},
+      {huge, 400, "telemetry.too_large"},
+  };
+  for (const auto& c : cases) {
+    auto r = sendRaw(d.token, c.body);
+    EXPECT_EQ(r.status, c.status) << c.body.substr(0, 120) << " -> " << r.body;
+    if (!c.code.empty()) {
+      EXPECT_EQ(r.errorCode(), c.code) << c.body.substr(0, 120);
+    }
+    EXPECT_FALSE(r.json().at("error").at("message").as_string().empty());
+  }
+  // The reason names the reading.
+  auto r = sendRaw(d.token, R"({"readings":[{"sensor":")" + sc +
+                                R"(","value":1},{"sensor":"NOPE","value":2}]})");
+  EXPECT_NE(r.body.find("\"index\":\"1\""), std::string::npos) << r.body;
+
+  // Tokens.
+  EXPECT_EQ(sendRaw("", R"({"readings":[]})").status, 401u);
+  r = sendRaw("not-a-real-token-at-all-0000", R"({"readings":[]})");
+  EXPECT_EQ(r.status, 401u);
+  EXPECT_EQ(r.errorCode(), "monitor.device_token_invalid");
+  // A session token is not a device token.
+  r = s().request("POST", "/api/v1/telemetry", R"({"readings":[]})", token("admin"));
+  EXPECT_EQ(r.status, 401u);
+
+  // Nothing was stored; everything was counted and kept for the admin.
+  EXPECT_EQ(rawCount(d), 0);
+  ASSERT_TRUE(eventually([&] {
+    return metric("anguan_ingest_rejected_total") >=
+           rejected_before + static_cast<std::int64_t>(cases.size()) + 2;
+  }));
+  ASSERT_TRUE(eventually([&] {
+    auto dl = get("admin", "/api/v1/monitor/dead-letters?page_size=100");
+    return dl.status == 200 &&
+           dl.json().at("total").as_int64() >= static_cast<std::int64_t>(cases.size());
+  }));
+  auto dl = get("admin", "/api/v1/monitor/dead-letters?page_size=100").json();
+  bool saw_unknown = false;
+  for (const auto& x : dl.at("items").as_array()) {
+    if (x.at("code").as_string() == "telemetry.unknown_sensor") {
+      saw_unknown = true;
+      EXPECT_EQ(x.at("channel").as_string(), "http");
+      EXPECT_EQ(x.at("source").as_string(), "GD-T7");
+      EXPECT_LE(x.at("payload").as_string().size(), 4096u);
+    }
+  }
+  EXPECT_TRUE(saw_unknown) << json::serialize(dl);
+  EXPECT_EQ(get("safety", "/api/v1/monitor/dead-letters").status, 403u);
+
+  // A revoked token stops working.
+  ASSERT_EQ(s().request("DELETE", "/api/v1/devices/" + std::to_string(d.id) + "/token", "",
+                        token("admin"))
+                .status,
+            204u);
+  EXPECT_EQ(one(d, 1.0).status, 401u);
+  // Only admins issue tokens.
+  EXPECT_EQ(
+      post("safety", "/api/v1/devices/" + std::to_string(d.id) + "/token", json::object{}).status,
+      403u);
+}
+
+// --- violations ---
+
+TEST_F(MonitorApi, ConfirmedCameraEventsBecomeViolationsLinkedToTheWorkAndThePerson) {
+  const auto id = active();
+  const Device cam = device(cdu(), "CAM-T1", "temperature", 60, "camera");
+  const std::string worker = employeeNo("p1worker");
+  // 1×1 PNG.
+  const std::string png = crypto::base64Encode(std::string(
+      "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89", 33));
+  auto event = [&](double confidence, int frames) {
+    return json::object{{"type", "no_helmet"},
+                        {"confidence", confidence},
+                        {"frames", frames},
+                        {"person", worker},
+                        {"snapshot", png}};
+  };
+  // Below the confirmation rule: not a violation.
+  auto r = send(cam, {{"events", json::array{event(0.3, 1)}}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto list = get("safety", "/api/v1/monitor/violations").json();
+  EXPECT_EQ(list.at("total").as_int64(), 0);
+  // Confirmed: recorded once, de-duplicated within the window.
+  ASSERT_EQ(send(cam, {{"events", json::array{event(0.95, 12)}}}).status, 200u);
+  ASSERT_EQ(send(cam, {{"events", json::array{event(0.97, 15)}}}).status, 200u);
+  list = get("safety", "/api/v1/monitor/violations").json();
+  ASSERT_EQ(list.at("total").as_int64(), 1);
+  const auto& v = list.at("items").as_array()[0];
+  EXPECT_EQ(v.at("type").as_string(), "no_helmet");
+  EXPECT_EQ(v.at("permit_id").as_int64(), id);
+  EXPECT_EQ(v.at("person_id").as_int64(), personOf("p1worker"));
+  EXPECT_TRUE(v.at("needs_training").as_bool());
+  EXPECT_TRUE(v.at("has_snapshot").as_bool());
+  const auto vid = v.at("id").as_int64();
+  auto img = get("safety", "/api/v1/monitor/violations/" + std::to_string(vid) + "/snapshot");
+  EXPECT_EQ(img.status, 200u);
+  EXPECT_EQ(img.headers["Content-Type"], "image/png");
+  // Handling.
+  EXPECT_EQ(post("p1worker", "/api/v1/monitor/violations/" + std::to_string(vid) + "/handle",
+                 {{"status", "handled"}})
+                .status,
+            403u);
+  EXPECT_EQ(post("safety", "/api/v1/monitor/violations/" + std::to_string(vid) + "/handle",
+                 {{"status", "maybe"}})
+                .status,
+            400u);
+  r = post("safety", "/api/v1/monitor/violations/" + std::to_string(vid) + "/handle",
+           {{"status", "handled"}, {"note", "已现场纠正并教育"}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("status").as_string(), "handled");
+  EXPECT_EQ(post("safety", "/api/v1/monitor/violations/" + std::to_string(vid) + "/handle",
+                 {{"status", "dismissed"}})
+                .status,
+            409u);
+}
+
+TEST_F(MonitorApi, AConfirmedGuardianAbsentEventSuspendsTheWork) {
+  const auto id = active();
+  const Device pos = device(cdu(), "POS-T1", "temperature", 60, "positioning");
+  auto r = send(
+      pos,
+      {{"events", json::array{json::object{{"type", "guardian_absent"}, {"confidence", 1.0}}}}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  ASSERT_TRUE(eventually([&] { return permit(id).at("state").as_string() == "suspended"; }));
+}
+
+// --- feasibility ---
+
+TEST_F(MonitorApi, ACurrentReadingOverTheAlarmLevelBlocksPlanningInTheArea) {
+  const Device d = device(cdu(), "GD-T9", "combustible_lel");
+  ASSERT_EQ(one(d, 55.0).status, 200u);
+  auto body = plan();
+  body["from"] = at(minutes(5));
+  body["to"] = at(minutes(120));
+  auto r = post("p1leader", "/api/v1/permits/preview", body);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  bool blocked = false;
+  const auto preview = r.json();
+  for (const auto& f : preview.at("findings").as_array()) {
+    if (f.at("code").as_string() == "environment.reading_over_alarm") {
+      blocked = f.at("severity").as_string() == "block";
+    }
+  }
+  EXPECT_TRUE(blocked) << r.body;
+}
+
+// --- board ---
+
+TEST_F(MonitorApi, TheBoardShowsLiveValuesLevelsAndTheWorkInEachArea) {
+  const auto id = active();
+  const Device d = device(cdu(), "GD-T10", "combustible_lel");
+  ASSERT_EQ(one(d, 27.5).status, 200u);
+  auto board = get("p1leader", "/api/v1/monitor/board").json();
+  bool found = false;
+  for (const auto& a : board.at("areas").as_array()) {
+    if (a.at("id").as_int64() != cdu()) {
+      continue;
+    }
+    bool permit_listed = false;
+    for (const auto& p : a.at("active_permits").as_array()) {
+      permit_listed |= p.at("id").as_int64() == id;
+    }
+    EXPECT_TRUE(permit_listed);
+    for (const auto& sn : a.at("sensors").as_array()) {
+      if (sn.at("code").as_string() == d.sensor_code) {
+        found = true;
+        EXPECT_DOUBLE_EQ(sn.at("value").as_double(), 27.5);
+        EXPECT_EQ(sn.at("level").as_string(), "warning");
+        EXPECT_EQ(sn.at("unit").as_string(), "%LEL");
+        EXPECT_DOUBLE_EQ(sn.at("thresholds").at("alarm_high").as_double(), 50.0);
+      }
+    }
+    EXPECT_NE(a.at("level").as_string(), "normal");
+  }
+  EXPECT_TRUE(found);
+}
+
+// --- MQTT through a real Mosquitto broker ---
+
+class MonitorMqtt : public MonitorApi {
+ protected:
+  // A broker with the shipped limits, password and ACL files generated from anguan's device
+  // credentials, and anguan consuming from it.
+  void startBroker() {
+    auto files =
+        s().app().monitor->mosquittoFiles("anguan", broker::mosquittoPasswordHash("svc-secret"));
+    ASSERT_TRUE(files) << files.error().message();
+    broker_.configure(ingest::testing::shippedLimits(), files->first, files->second);
+    ASSERT_TRUE(broker_.start()) << broker_.log();
+    ingest::MqttSubscriberOptions o;
+    o.port = broker_.port();
+    o.username = "anguan";
+    o.password = "svc-secret";
+    o.client_id = "anguan-test";
+    ingest_ = std::make_unique<ingest::MqttIngest>(*s().app().monitor, o);
+    ASSERT_TRUE(eventually([&] { return ingest_->stats().subscriber.subscribed > 0; }));
+  }
+  Result<ingest::PublishReport> publish(const Device& d, const std::string& topic,
+                                        const std::string& payload) {
+    ingest::MqttPublisherOptions o;
+    o.port = broker_.port();
+    o.client_id = "pub-" + d.code;
+    o.username = d.code;
+    o.password = d.token;
+    AG_ASSIGN_OR_RETURN(auto pub, ingest::MqttPublisher::connect(o));
+    return pub->publish({{topic, payload}}, 1);
+  }
+  void TearDown() override {
+    if (ingest_) {
+      ingest_->stop();
+    }
+    ingest_.reset();
+    MonitorApi::TearDown();
+  }
+
+  ingest::testing::MosquittoBroker broker_;
+  std::unique_ptr<ingest::MqttIngest> ingest_;
+};
+
+TEST_F(MonitorMqtt, AGasReadingPublishedThroughMosquittoSuspendsHotWorkAndReachesWebSocket) {
+  const auto id = active();
+  const Device d = device(cdu(), "GD-M1", "combustible_lel");
+  const Device other = device(cdu(), "GD-M2", "combustible_lel");
+  startBroker();
+  WsClient ws(s().port(), token("safety"));
+  ASSERT_TRUE(ws.connected());
+  ws.send(R"({"op":"subscribe","topic":"monitor.alarms"})");
+  ASSERT_NE(ws.receive(std::chrono::seconds(2)).find("subscribed"), std::string::npos);
+
+  const std::string payload = json::serialize(json::object{
+      {"readings",
+       json::array{json::object{
+           {"sensor", d.sensor_code}, {"ts", toMillis(s().clock().now())}, {"value", 64.0}}}}});
+  auto rep = publish(d, "anguan/p1/GD-M1/telemetry", payload);
+  ASSERT_TRUE(rep) << rep.error().message();
+  EXPECT_EQ(rep->accepted, 1u);
+
+  std::string msg;
+  for (int i = 0; i < 5 && msg.find("\"critical\"") == std::string::npos; ++i) {
+    msg = ws.receive(std::chrono::seconds(2));
+  }
+  EXPECT_NE(msg.find("GD-M1-S"), std::string::npos) << msg;
+  ASSERT_TRUE(eventually([&] { return permit(id).at("state").as_string() == "suspended"; }));
+  auto r = post("p1guard", path(id, "resume"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  passGasTest(id);
+  EXPECT_EQ(post("p1guard", path(id, "resume"), json::object{}).status, 200u);
+
+  // The broker's ACL keeps a device to its own topics.
+  rep = publish(other, "anguan/p1/GD-M1/telemetry", payload);
+  ASSERT_TRUE(rep) << rep.error().message();
+  EXPECT_EQ(rep->refused, 1u);
+  // A bad payload on the device's own topic is a dead letter from the MQTT channel, and is
+  // acknowledged (not redelivered for ever).
+  rep = publish(other, "anguan/p1/GD-M2/telemetry", "{\"readings\":[{\"sensor\":1}]}");
+  ASSERT_TRUE(rep) << rep.error().message();
+  ASSERT_TRUE(eventually([&] {
+    auto dl = get("admin", "/api/v1/monitor/dead-letters").json();
+    for (const auto& x : dl.at("items").as_array()) {
+      if (x.at("channel").as_string() == "mqtt" &&
+          x.at("code").as_string() == "telemetry.missing_field") {
+        return true;
+      }
+    }
+    return false;
+  }));
+  EXPECT_EQ(rawCount(d), 1);
+}
+
+TEST_F(MonitorMqtt, MessagesQueuedWhileAnguanWasAwayAreStoredOnceEach) {
+  const Device d = device(cdu(), "GD-M3", "o2", 1);
+  startBroker();
+  // anguan goes away; its persistent session keeps collecting.
+  ingest_->stop();
+  ingest_.reset();
+  ingest::MqttPublisherOptions o;
+  o.port = broker_.port();
+  o.client_id = "pub-m3";
+  o.username = d.code;
+  o.password = d.token;
+  auto pub = ingest::MqttPublisher::connect(o);
+  ASSERT_TRUE(pub) << pub.error().message();
+  std::vector<ingest::OutgoingMessage> msgs;
+  const auto t0 = toMillis(s().clock().now()) - 60000;
+  for (int i = 0; i < 200; ++i) {
+    msgs.push_back({"anguan/p1/GD-M3/telemetry",
+                    json::serialize(json::object{
+                        {"readings", json::array{json::object{{"sensor", d.sensor_code},
+                                                              {"ts", t0 + i * 100},
+                                                              {"value", 20.9}}}}})});
+  }
+  auto rep = (*pub)->publish(msgs, 1);
+  ASSERT_TRUE(rep) << rep.error().message();
+  EXPECT_EQ(rep->accepted, 200u);
+  // Back again: everything queued arrives, once.
+  ingest::MqttSubscriberOptions so;
+  so.port = broker_.port();
+  so.username = "anguan";
+  so.password = "svc-secret";
+  so.client_id = "anguan-test";
+  ingest_ = std::make_unique<ingest::MqttIngest>(*s().app().monitor, so);
+  ASSERT_TRUE(eventually([&] { return rawCount(d) >= 200; })) << rawCount(d);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(rawCount(d), 200);
+}
+
+}  // namespace
+}  // namespace anguan::testing_api

@@ -1030,6 +1030,186 @@ test('permit: desktop — plan with live grading and findings, attachments, appr
   }
 });
 
+// ---------------------------------------------------------------- monitoring (issue 5 acceptance)
+
+// demo-devices.json that `anguan demo` wrote beside the run's database (or ANGUAN_E2E_DEVICES for
+// a server that is already running).
+function demoDevicesFile() {
+  const file = process.env.ANGUAN_E2E_DEVICES || (tmpDir ? path.join(tmpDir, 'demo-devices.json') : '');
+  if (!file || !fs.existsSync(file)) throw new Error(`demo-devices.json not found (${file || 'no temp dir'}; set ANGUAN_E2E_DEVICES)`);
+  return file;
+}
+
+// `anguan simulate` against the run's server, as a child; stop() ends it and waits for its exit.
+function startSimulator(devicesFile) {
+  let out = '';
+  const child = spawn(bin, ['simulate', '--devices-file', devicesFile, '--http', base, '--speed', '30', '--duration', '120'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (c) => (out += c.toString()));
+  child.stderr.on('data', (c) => (out += c.toString()));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return {
+    output: () => out,
+    running: () => child.exitCode === null && child.signalCode === null,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function postTelemetry(deviceToken, readings) {
+  const res = await fetch(`${base}/api/v1/telemetry`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Device ${deviceToken}` },
+    body: JSON.stringify({ readings }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`POST /telemetry → ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+test('monitoring: live board from the simulator, a gas alarm acknowledged with a note and its trend, the guardian sees it on the phone; English', async () => {
+  const devicesFile = demoDevicesFile();
+  const devices = JSON.parse(fs.readFileSync(devicesFile, 'utf8')).devices;
+  const safetyToken = await apiLogin('safety');
+  const contexts = [];
+  let sim = null;
+  let S = null;
+  try {
+    sim = startSimulator(devicesFile);
+    S = await newPage(browser, { ...DESKTOP, timezoneId: NIGHT_TZ.id });
+    contexts.push(S.context);
+    const page = S.page;
+    await desktopLoginAs(page, 'safety');
+    await page.locator('[data-test=menu-monitor-board]').click();
+    await page.waitForURL('**/monitor');
+    const cards = page.locator('[data-test^=area-card-]');
+    await cards.first().waitFor();
+    assert((await cards.count()) >= 3, `the board should show the demo areas, got ${await cards.count()} cards`);
+    await page.locator('[data-test=area-card-A-P1-CDU] [data-test=sensor-value-GD-P1-CDU-01-LEL]').waitFor();
+
+    // Live: some sensor's shown value changes without a reload (the simulator reports every ~⅓ s).
+    const before = await page.evaluate(() =>
+      Object.fromEntries([...document.querySelectorAll('[data-test^=sensor-value-]')].map((e) => [e.dataset.test, e.textContent.trim()])),
+    );
+    assert(Object.keys(before).length >= 10, `expected the demo sensors on the board, got ${Object.keys(before).length}`);
+    const changed = await page.waitForFunction(
+      (snap) => {
+        for (const e of document.querySelectorAll('[data-test^=sensor-value-]')) {
+          const v = e.textContent.trim();
+          if (e.dataset.test in snap && snap[e.dataset.test] !== v && /\d/.test(v)) return { sensor: e.dataset.test, from: snap[e.dataset.test], to: v };
+        }
+        return null;
+      },
+      before,
+      { timeout: 20000, polling: 200 },
+    );
+    const change = await changed.jsonValue();
+    log(`# live: ${change.sensor} ${change.from} → ${change.to}`);
+    await page.waitForFunction(() => /实时/.test(document.querySelector('[data-test=monitor-board] .head')?.textContent || ''));
+    await sleep(1200); // let the flash animation finish
+    await shot(page, 'monitor-board-live');
+    assert(sim.running(), `the simulator stopped early:\n${sim.output()}`);
+    await sim.stop();
+
+    // A combustible-gas sensor on site p1 with no open alarm: the one our reading will raise.
+    const board = await apiCall('GET', '/monitor/board', safetyToken);
+    const open = (await apiCall('GET', '/monitor/alarms?open=true&page_size=100', safetyToken)).items || [];
+    const candidates = devices.filter((d) => d.site === 'p1' && d.token).flatMap((d) => d.sensors.filter((s) => s.kind === 'combustible_lel' && !s.goes_silent).map((s) => ({ device: d, sensor: s })));
+    const sensorId = (code) => board.areas.flatMap((a) => a.sensors || []).find((s) => s.code === code)?.id;
+    const target = candidates.find((c) => sensorId(c.sensor.code) && !open.some((a) => a.sensor_code === c.sensor.code));
+    assert(target, `no p1 combustible_lel sensor without an open alarm among ${candidates.map((c) => c.sensor.code).join(', ')}`);
+    const sensor = { id: sensorId(target.sensor.code), code: target.sensor.code };
+
+    // The Alarms page is open when the reading comes in: the alarm appears without a reload.
+    await page.locator('[data-test=menu-monitor-alarms]').click();
+    await page.waitForURL('**/monitor/alarms');
+    await page.locator('[data-test=monitor-alarms] .el-table').waitFor();
+    await sleep(500); // the live subscription is set up once the page is mounted
+    // Over the 50 %LEL alarm level. One jump from the simulator's ~0 is a spike the cleaning drops
+    // (Hampel filter); the second reading on the same side is a level shift and raises the alarm.
+    const now = Date.now();
+    const answer = await postTelemetry(target.device.token, [
+      { sensor: sensor.code, ts: now - 1000, value: 60 },
+      { sensor: sensor.code, ts: now, value: 61 },
+    ]);
+    assert(answer.accepted === 2 && answer.flagged <= 1, `the two readings over the alarm level should be accepted, got ${JSON.stringify(answer)}`);
+    let alarm = null;
+    for (let i = 0; i < 50 && !alarm; i += 1) {
+      alarm = ((await apiCall('GET', `/monitor/alarms?open=true&sensor_id=${sensor.id}`, safetyToken)).items || [])[0] || null;
+      if (!alarm) await sleep(100);
+    }
+    assert(alarm && alarm.severity === 'critical' && alarm.state === 'raised', `a raised critical alarm expected for ${sensor.code}, got ${JSON.stringify(alarm)}`);
+    const row = page.locator(`[data-test=alarm-row-${alarm.id}]`);
+    await row.waitFor({ timeout: 5000 });
+    assert((await row.getAttribute('data-state')) === 'raised', 'the new alarm row should be raised');
+    const tr = page.locator('.el-table__body tr', { has: row });
+    const rowText = await tr.first().textContent();
+    assert(rowText.includes(sensor.code) && /6[01]/.test(rowText), `the row should show ${sensor.code} and 60/61, got "${rowText}"`);
+    await shot(page, 'monitor-alarm-raised');
+
+    // Acknowledge with a note.
+    const note = `已通知现场复测 ${stamp}`;
+    await page.locator(`[data-test=alarm-ack-${alarm.id}]`).first().click();
+    await page.locator('textarea[data-test=alarm-note], [data-test=alarm-note] textarea').first().fill(note);
+    await page.locator('[data-test=alarm-note-ok]').click();
+    await page.locator('[data-test=alarm-note-dialog]').waitFor({ state: 'hidden' });
+    await page.waitForFunction((id) => document.querySelector(`[data-test=alarm-row-${id}]`)?.dataset.state === 'acknowledged', alarm.id);
+    const acked = await apiCall('GET', `/monitor/alarms/${alarm.id}`, safetyToken);
+    assert(acked.state === 'acknowledged' && acked.acknowledged_by, `acknowledged by someone expected, got ${acked.state}/${acked.acknowledged_by}`);
+    assert(JSON.stringify(acked).includes(note), 'the note should be kept with the alarm');
+
+    // Its trend: the detail drawer → trend drawer with a chart.
+    await tr.first().click();
+    await page.locator('[data-test=alarm-detail] [data-test=alarm-trend]').click();
+    await page.locator('[data-test=trend-chart] canvas').waitFor();
+    await page.locator('[data-test=trend-drawer]').getByText(sensor.code).first().waitFor();
+    await sleep(600);
+    await shot(page, 'monitor-trend');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=trend-drawer]').waitFor({ state: 'hidden' });
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=alarm-detail]').waitFor({ state: 'hidden' });
+
+    // The guardian of site p1 sees the alarm on the phone.
+    const G = await newPage(browser, PHONE_NIGHT);
+    contexts.push(G.context);
+    await mobileLogin(G.page, 'p1guard');
+    await G.page.goto(`${base}/m/alarms`);
+    const item = G.page.locator(`[data-test=m-alarm-${alarm.id}]`);
+    await item.waitFor();
+    const itemText = await item.textContent();
+    assert(itemText.includes(sensor.code) || itemText.includes(alarm.sensor_name || '\u0000'), `the phone item should name the sensor, got "${itemText}"`);
+    assert((await item.getAttribute('data-state')) === 'acknowledged', 'the phone shows the acknowledged state');
+    await shot(G.page, 'monitor-mobile-alarms');
+
+    // English: the same screens, labels and server texts in English.
+    await page.locator('[data-test=lang-switch]').click();
+    await page.locator('[data-test="lang-en"]:visible').click();
+    await page.locator('[data-test=menu-monitor-alarms]').getByText('Alarms').waitFor();
+    await page.reload();
+    await page.locator('[data-test=monitor-alarms] .el-table__header').getByText('Severity').waitFor();
+    await page.locator(`[data-test=alarm-state-${alarm.id}]`).getByText('Acknowledged').waitFor();
+    await shot(page, 'monitor-alarms-en');
+    await page.locator('[data-test=menu-monitor-board]').click();
+    await page.locator(`[data-test^=area-card-]`).first().waitFor();
+    await page.waitForFunction(() => /areas · .* open alarms/.test(document.querySelector('[data-test=board-summary]')?.textContent || ''));
+    await page.locator('[data-test=monitor-board] .head').getByText('Live', { exact: true }).waitFor();
+    await shot(page, 'monitor-board-en');
+  } catch (e) {
+    if (S) await shot(S.page, 'monitor-failure').catch(() => {});
+    if (sim) log(`# simulator output:\n${sim.output().trim().split('\n').slice(-5).join('\n')}`);
+    throw e;
+  } finally {
+    if (sim) await sim.stop();
+    for (const c of contexts) await c.close().catch(() => {});
+  }
+});
+
 // ---------------------------------------------------------------- main
 
 async function main() {

@@ -1168,6 +1168,13 @@ test('monitoring: live board from the simulator, a gas alarm acknowledged with a
     await page.locator('[data-test=alarm-detail] [data-test=alarm-trend]').click();
     await page.locator('[data-test=trend-chart] canvas').waitFor();
     await page.locator('[data-test=trend-drawer]').getByText(sensor.code).first().waitFor();
+    // The last hour in raw readings: the simulator's values and our two over the alarm line.
+    await page.locator('[data-test=trend-range-1h]').click();
+    await page.locator('[data-test=trend-resolution]').getByText('原始数据').waitFor();
+    await page.locator('[data-test=trend-chart] canvas').waitFor();
+    const hour = await apiCall('GET', `/monitor/sensors/${sensor.id}/series?from=${encodeURIComponent(new Date(now - 3600000).toISOString())}&to=${encodeURIComponent(new Date(now + 60000).toISOString())}`, safetyToken);
+    const raw = (hour.points || []).filter((p) => typeof p.v === 'number');
+    assert(raw.length >= 3 && raw.some((p) => p.v >= 60) && raw.some((p) => p.v < 25), `the hour's raw series should hold the simulator's readings and ours, got ${JSON.stringify(raw.slice(-5))}`);
     await sleep(600);
     await shot(page, 'monitor-trend');
     await page.keyboard.press('Escape');

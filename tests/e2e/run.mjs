@@ -1110,7 +1110,7 @@ test('monitoring: live board from the simulator, a gas alarm acknowledged with a
     );
     const change = await changed.jsonValue();
     log(`# live: ${change.sensor} ${change.from} → ${change.to}`);
-    await page.waitForFunction(() => /实时/.test(document.querySelector('[data-test=monitor-board] .head')?.textContent || ''));
+    await page.locator('[data-test=monitor-board] .head .el-tag--success').getByText('实时', { exact: true }).waitFor();
     await sleep(1200); // let the flash animation finish
     await shot(page, 'monitor-board-live');
     assert(sim.running(), `the simulator stopped early:\n${sim.output()}`);
@@ -1145,7 +1145,7 @@ test('monitoring: live board from the simulator, a gas alarm acknowledged with a
     }
     assert(alarm && alarm.severity === 'critical' && alarm.state === 'raised', `a raised critical alarm expected for ${sensor.code}, got ${JSON.stringify(alarm)}`);
     const row = page.locator(`[data-test=alarm-row-${alarm.id}]`);
-    await row.waitFor({ timeout: 5000 });
+    await row.waitFor();
     assert((await row.getAttribute('data-state')) === 'raised', 'the new alarm row should be raised');
     const tr = page.locator('.el-table__body tr', { has: row });
     const rowText = await tr.first().textContent();

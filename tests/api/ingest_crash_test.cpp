@@ -397,11 +397,16 @@ TEST_F(IngestCrash, AfterKill9EveryAcknowledgedBatchIsStoredAndEveryQos1MessageE
   std::printf("[ crash ] anguan demo took %lld ms\n", static_cast<long long>(demo_ms));
   EXPECT_LT(demo_ms, 30000);
   const auto devices = readDevices(dir_ / "devices.json");
-  ASSERT_GE(devices.size(), 2u);
-  ASSERT_FALSE(devices[0].sensors.empty());
-  ASSERT_FALSE(devices[1].sensors.empty());
-  const DemoDevice& http_dev = devices[0];
-  const DemoDevice& mqtt_dev = devices[1];
+  // Two devices with sensors (the gateways have none): one for HTTP, one for MQTT.
+  std::vector<const DemoDevice*> with_sensors;
+  for (const auto& d : devices) {
+    if (!d.sensors.empty()) {
+      with_sensors.push_back(&d);
+    }
+  }
+  ASSERT_GE(with_sensors.size(), 2u) << "devices.json has too few devices with sensors";
+  const DemoDevice& http_dev = *with_sensors[0];
+  const DemoDevice& mqtt_dev = *with_sensors[1];
   const std::string mqtt_sensor = mqtt_dev.sensors[0];
 
   // 2. Mosquitto with the shipped limits; the service user and one user per device.
@@ -448,6 +453,7 @@ TEST_F(IngestCrash, AfterKill9EveryAcknowledgedBatchIsStoredAndEveryQos1MessageE
           acked.push_back({sensor, ts});
         } else if (r.status == 0) {
           ++unanswered;
+          std::this_thread::sleep_for(milliseconds(5));
         } else {
           ++refused;
         }

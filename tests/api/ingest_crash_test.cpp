@@ -568,8 +568,17 @@ TEST_F(IngestCrash, AfterKill9EveryAcknowledgedBatchIsStoredAndEveryQos1MessageE
             0);
 
   const auto metrics = httpRequest(port2, "GET", "/metrics", "", "");
-  std::printf("[ crash ] after restart: %lld redelivered message(s) recognised as duplicates\n",
-              static_cast<long long>(metric(metrics.body, "anguan_ingest_duplicates_total")));
+  std::printf(
+      "[ crash ] after restart: %lld redelivered message(s) recognised as duplicates, "
+      "%lld batches / %lld readings ingested\n",
+      static_cast<long long>(metric(metrics.body, "anguan_ingest_duplicates_total")),
+      static_cast<long long>(metric(metrics.body, "anguan_ingest_batches_total")),
+      static_cast<long long>(metric(metrics.body, "anguan_ingest_readings_total")));
+  if (HasFailure()) {
+    const std::string log = broker.log();
+    std::printf("[ crash ] broker log (tail):\n%s\n",
+                log.substr(log.size() > 4000 ? log.size() - 4000 : 0).c_str());
+  }
 
   // 7. A clean stop.
   server->signal(SIGTERM);

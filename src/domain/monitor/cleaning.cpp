@@ -55,7 +55,10 @@ CleaningConfig defaultCleaning(SensorKind kind) {
   CleaningConfig config;
   config.range_min = info.range_min;
   config.range_max = info.range_max;
-  config.spike_check = info.continuous;
+  // Gas readings are never flagged as spikes: a leak can arrive as a single step, and its alarm
+  // must not wait for a second reading to confirm the new level (fail-safe; a threshold's delay
+  // is the way to debounce). Range, duplicate, stuck and time checks still apply.
+  config.spike_check = info.continuous && info.category != SensorCategory::kGas;
   config.stuck_check = info.continuous;
   if (info.zero_baseline) {
     config.stuck_exempt_value = 0.0;

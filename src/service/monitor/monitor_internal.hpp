@@ -106,6 +106,7 @@ struct SensorRuntime {
   monitor::SensorState clean;
   monitor::SensorRules rules;
   Instant last_received{};
+  Instant known_since{};  // When the pipeline first knew the sensor.
   bool seen = false;
   std::int64_t last_push_ms = 0;
   bool push_pending = false;

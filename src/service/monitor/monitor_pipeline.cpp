@@ -307,9 +307,14 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
         if (!s.active) {
           continue;
         }
-        auto rt = runtime.find(sid);
-        Instant last = started_at;
-        if (rt != runtime.end() && rt->second.seen) {
+        // Silence counts from the last reading, or from when this pipeline first knew the
+        // sensor (a sensor added an hour after start is not offline at once).
+        auto [rt, added] = runtime.try_emplace(sid, s.cleaning);
+        if (added) {
+          rt->second.known_since = now;
+        }
+        Instant last = rt->second.known_since;
+        if (rt->second.seen) {
           last = rt->second.last_received;
         } else {
           std::lock_guard lv(live_mu);
@@ -623,6 +628,26 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
       }
     }
   }
+  if (committed) {
+    // Last values first, so that whoever is answered next sees them (board, feasibility).
+    {
+      std::lock_guard lv(live_mu);
+      for (const auto& [sid, st] : status) {
+        auto& v = live[sid];
+        if (st.last_ts >= v.ts) {
+          v.ts = st.last_ts;
+          v.value = st.last_value;
+          v.flags = st.last_flags;
+        }
+        v.received = now_ms;
+        if (st.last_valid_ts != 0 && st.last_valid_ts >= v.valid_ts) {
+          v.has_valid = true;
+          v.valid_ts = st.last_valid_ts;
+          v.valid_value = st.last_valid_value;
+        }
+      }
+    }
+  }
   auto realId = [&](std::int64_t id) {
     auto it = new_ids.find(id);
     return it == new_ids.end() ? id : it->second;
@@ -727,24 +752,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
   }
   escalations.clear();
 
-  // Live values: newest per sensor, at most one push per sensor per interval.
-  {
-    std::lock_guard lv(live_mu);
-    for (const auto& [sid, st] : status) {
-      auto& v = live[sid];
-      if (st.last_ts >= v.ts) {
-        v.ts = st.last_ts;
-        v.value = st.last_value;
-        v.flags = st.last_flags;
-      }
-      v.received = now_ms;
-      if (st.last_valid_ts != 0 && st.last_valid_ts >= v.valid_ts) {
-        v.has_valid = true;
-        v.valid_ts = st.last_valid_ts;
-        v.valid_value = st.last_valid_value;
-      }
-    }
-  }
+  // Live values, at most one push per sensor per interval.
   const auto push_every = cfg.value_push_interval.count();
   for (auto& [sid, rt] : runtime) {
     if (!rt.push_pending || now_ms - rt.last_push_ms < push_every) {

@@ -73,6 +73,27 @@ Record validRecord(const std::string& entity) {
     r.values = {{"date", std::string("2026-10-01")},
                 {"name", std::string("国庆节")},
                 {"kind", std::string("holiday")}};
+  } else if (entity == "devices") {
+    r.values = {{"name", std::string("四合一气体检测仪")},
+                {"code", std::string("GD-101")},
+                {"kind", std::string("gas_detector")},
+                {"area_id", std::int64_t{3}},
+                {"active", true}};
+  } else if (entity == "sensors") {
+    r.values = {{"name", std::string("可燃气体")},
+                {"code", std::string("GD-101-LEL")},
+                {"device_id", std::int64_t{4}},
+                {"kind", std::string("combustible_lel")},
+                {"area_id", std::int64_t{3}},
+                {"interval_seconds", std::int64_t{10}},
+                {"calibration_due", std::string("2027-06-30")},
+                {"alarm_high", 40.0}};
+  } else if (entity == "area_thresholds") {
+    r.values = {{"area_id", std::int64_t{3}},
+                {"kind", std::string("combustible_lel")},
+                {"warning_high", 20.0},
+                {"alarm_high", 40.0},
+                {"delay_seconds", std::int64_t{5}}};
   }
   return r;
 }

@@ -300,3 +300,34 @@ TEST(MonitorCleaningTest, CalibrationDueSoonWithinThirtyDaysOverdueAfterTheDueDa
 
 }  // namespace
 }  // namespace anguan::monitor
+
+namespace anguan::monitor {
+namespace {
+
+// A leak can arrive as one step: gas readings are never held back as spikes, other kinds are.
+TEST(MonitorCleaningTest, AGasStepIsNeverASpikeButATemperatureStepIs) {
+  struct Row {
+    SensorKind kind;
+    double base;
+    double step;
+    bool spike;
+  };
+  const Row rows[] = {{SensorKind::kCombustibleLel, 0.0, 60.0, false},
+                      {SensorKind::kH2S, 0.0, 30.0, false},
+                      {SensorKind::kOxygen, 20.9, 17.0, false},
+                      {SensorKind::kTemperature, 20.0, 60.0, true}};
+  for (const auto& row : rows) {
+    SensorState state(defaultCleaning(row.kind));
+    const Instant t0 = fromMillis(1'800'000'000'000);
+    for (int i = 0; i < 10; ++i) {
+      const Instant t = t0 + std::chrono::seconds(i);
+      EXPECT_TRUE(clean(state, {row.base + (i % 2) * 0.01, t}, t).valid());
+    }
+    const Instant t = t0 + std::chrono::seconds(10);
+    EXPECT_EQ(clean(state, {row.step, t}, t).has(QualityFlag::kSpike), row.spike)
+        << kindInfo(row.kind).code;
+  }
+}
+
+}  // namespace
+}  // namespace anguan::monitor

@@ -170,7 +170,8 @@ TEST(MonitorWebhookTest, ValidateReportsEveryBadField) {
   bad.min_severity = "info";
   auto s = validateWebhook(bad);
   ASSERT_FALSE(s);
-  const auto& d = s.error().details();
+  const Error err = s.error();  // error() returns a copy: keep it alive.
+  const auto& d = err.details();
   EXPECT_EQ(d.at("name"), "required");
   EXPECT_EQ(d.at("format"), "unknown");
   EXPECT_EQ(d.at("url"), "bad_scheme");

@@ -354,6 +354,10 @@ class MqttSubscriber::Impl {
         }
         if (granted) {
           ++subscribed_;
+          // Until now the broker dropped what it got for us (a first session has no
+          // subscription yet); operators and tests wait for this line.
+          log::info("mqtt: subscribed to {} filter(s) on {}:{}", s->reason_codes.size(),
+                    options_.host, options_.port);
         }
         return true;
       }

@@ -372,7 +372,7 @@ class IngestCrash : public ::testing::Test {
         std::map<std::string, std::string>{{"ANGUAN_MQTT_USERNAME", "anguan"},
                                            {"ANGUAN_MQTT_PASSWORD", kServicePassword},
                                            {"ANGUAN_MQTT_CLIENT_ID", "anguan-crash"},
-                                           {"ANGUAN_LOG_LEVEL", "warn"}},
+                                           {"ANGUAN_LOG_LEVEL", "info"}},
         dir_ / "serve.err");
   }
 
@@ -427,7 +427,9 @@ TEST_F(IngestCrash, AfterKill9EveryAcknowledgedBatchIsStoredAndEveryQos1MessageE
 
   // 3. anguan serve.
   auto server = serve(broker.port());
-  ASSERT_TRUE(server->waitFor("consuming MQTT", seconds(20))) << server->output();
+  // Until the broker has granted the subscription it drops what the devices publish (a first
+  // session has none yet): wait for it, not just for the start.
+  ASSERT_TRUE(server->waitFor("mqtt: subscribed", seconds(30))) << server->output();
   const unsigned short port = listeningPort(server->output());
   ASSERT_NE(port, 0) << server->output();
 
@@ -522,7 +524,8 @@ TEST_F(IngestCrash, AfterKill9EveryAcknowledgedBatchIsStoredAndEveryQos1MessageE
 
   // 5. Restart on the same database and broker; wait until the MQTT sensor has every message.
   server = serve(broker.port());
-  ASSERT_TRUE(server->waitFor("consuming MQTT", seconds(20))) << server->output();
+  // The session (and its subscription) survived the kill; its queue comes after this line.
+  ASSERT_TRUE(server->waitFor("mqtt: subscribed", seconds(30))) << server->output();
   const unsigned short port2 = listeningPort(server->output());
   ASSERT_NE(port2, 0) << server->output();
   Db dbq(dir_ / "a.db");

@@ -214,8 +214,11 @@ inline std::unique_ptr<BenchApp> startApp(std::string db) {
 }
 
 // `devices` gas detectors in the demo's 常减压装置 area with `sensors` o2 sensors between them
-// (1 s interval), each device with a token; created through the API as the demo admin.
-inline std::vector<Device> makeRegistry(unsigned short port, int devices, int sensors) {
+// (reporting every `interval_seconds`), each device with a token; created through the API as the
+// demo admin. Device codes are <prefix>-000, <prefix>-001, …
+inline std::vector<Device> makeRegistry(unsigned short port, int devices, int sensors,
+                                        int interval_seconds = 1,
+                                        const std::string& prefix = "BENCH") {
   Client setup(port);
   auto r =
       setup.call(http::verb::post, "/api/v1/auth/login",
@@ -234,9 +237,9 @@ inline std::vector<Device> makeRegistry(unsigned short port, int devices, int se
   std::vector<Device> devs(static_cast<std::size_t>(devices));
   for (int d = 0; d < devices; ++d) {
     Device& dev = devs[static_cast<std::size_t>(d)];
-    char code[32];
-    std::snprintf(code, sizeof code, "BENCH-%03d", d);
-    dev.code = code;
+    char code[16];
+    std::snprintf(code, sizeof code, "-%03d", d);
+    dev.code = prefix + code;
     r = setup.call(http::verb::post, "/api/v1/devices",
                    json::serialize(json::object{{"name", "检测仪 " + dev.code},
                                                 {"code", dev.code},
@@ -256,7 +259,7 @@ inline std::vector<Device> makeRegistry(unsigned short port, int devices, int se
                                                   {"device_id", device_id},
                                                   {"kind", "o2"},
                                                   {"area_id", area},
-                                                  {"interval_seconds", 1},
+                                                  {"interval_seconds", interval_seconds},
                                                   {"active", true}}),
                      bearer);
       const std::int64_t sensor_id = intField(r.body, "id");

@@ -2,6 +2,7 @@
 // lifecycle, the binding to permits (a gas alarm suspends hot work; resuming needs a new gas
 // test), violations from camera and positioning events, series, and every bad payload refused
 // with a reason, kept as a dead letter and counted — without storing anything.
+#include <future>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -173,6 +174,52 @@ TEST_F(MonitorApi, AGasAlarmSuspendsHotWorkReachesWebSocketAndResumeNeedsANewGas
   r = post("p1guard", path(id, "resume"), json::object{});
   EXPECT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(permit(id).at("state").as_string(), "active");
+}
+
+// --- MQTT redelivery: a message flagged DUP whose claim is stored is skipped, once ---
+
+TEST_F(MonitorApi, ARedeliveredMessageIsSkippedOnlyWhenItsClaimIsStored) {
+  const Device d = device(cdu(), "GD-DUP", "o2");
+  auto& monitor = *s().app().monitor;
+  auto ref = monitor.deviceByCode("GD-DUP");
+  ASSERT_TRUE(ref) << ref.error().message();
+  auto submit = [&](std::int64_t ts, std::int64_t claim, bool dup) {
+    const std::string payload =
+        R"({"readings":[{"sensor":"GD-DUP-S","ts":)" + std::to_string(ts) + R"(,"value":20.9}]})";
+    auto batch = monitor.decode(*ref, payload, service::IngestChannel::kMqtt, false);
+    EXPECT_TRUE(batch) << batch.error().message();
+    batch->claim = claim;
+    batch->maybe_redelivered = dup;
+    auto promise = std::make_shared<std::promise<Result<service::IngestResult>>>();
+    auto future = promise->get_future();
+    EXPECT_TRUE(monitor.submit(
+        std::move(*batch),
+        [promise](const Result<service::IngestResult>& r) { promise->set_value(r); }));
+    auto r = future.get();
+    EXPECT_TRUE(r) << r.error().message();
+    return *r;
+  };
+  const std::int64_t t0 = toMillis(s().clock().now());
+  const auto dups0 = monitor.stats().duplicates;
+
+  // First delivery: stored with its claim.
+  auto r = submit(t0, 4242, false);
+  EXPECT_FALSE(r.duplicate);
+  EXPECT_EQ(r.accepted, 1);
+  // The same message again, flagged DUP: recognised, nothing written.
+  r = submit(t0, 4242, true);
+  EXPECT_TRUE(r.duplicate);
+  EXPECT_EQ(r.accepted, 0);
+  EXPECT_EQ(monitor.stats().duplicates, dups0 + 1);
+  // A DUP-flagged message that was never stored (its first delivery died with a crash) is stored.
+  r = submit(t0 + 1000, 4243, true);
+  EXPECT_FALSE(r.duplicate);
+  EXPECT_EQ(r.accepted, 1);
+  EXPECT_EQ(monitor.stats().duplicates, dups0 + 1);
+  // ... and its claim now makes a second redelivery a duplicate too.
+  r = submit(t0 + 1000, 4243, true);
+  EXPECT_TRUE(r.duplicate);
+  EXPECT_EQ(rawCount(d), 2);
 }
 
 TEST_F(MonitorApi, AWarningLevelReadingDoesNotSuspendWork) {

@@ -484,6 +484,23 @@ TEST_P(MonitorRepositoryContractTest, ClaimsReportNewExistingAndDuplicatesInTheB
             (std::vector<bool>{true}));
 }
 
+TEST_P(MonitorRepositoryContractTest, ExistingClaimsOnlyLooksAndTellsEachRow) {
+  std::vector<MessageClaim> stored = {{1, 100, kMs0}, {2, -7, kMs0}};
+  (void)mustWrite<std::vector<bool>>([&](MonitorRepository& m) { return m.claimMessages(stored); });
+  std::vector<MessageClaim> probe = {
+      {1, 100, kMs0}, {1, 101, kMs0}, {2, -7, kMs0}, {3, 100, kMs0}, {1, 100, kMs0}};
+  EXPECT_EQ(
+      mustRead<std::vector<bool>>([&](MonitorRepository& m) { return m.existingClaims(probe); }),
+      (std::vector<bool>{true, false, true, false, true}));
+  // Looking stored nothing: the unknown ones are still new to claimMessages.
+  EXPECT_EQ(
+      mustWrite<std::vector<bool>>([&](MonitorRepository& m) { return m.claimMessages(probe); }),
+      (std::vector<bool>{false, true, false, true, false}));
+  EXPECT_TRUE(mustRead<std::vector<bool>>([](MonitorRepository& m) {
+                return m.existingClaims({});
+              }).empty());
+}
+
 TEST_P(MonitorRepositoryContractTest, ClaimsRollBackWithTheirTransaction) {
   std::vector<MessageClaim> claims = {{1, 1, kMs0}};
   auto status = write([&](Transaction& tx) -> Status {

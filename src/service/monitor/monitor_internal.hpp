@@ -219,6 +219,8 @@ struct MonitorService::Impl {
   std::vector<monitor_detail::SideEffect> escalations;
   std::unordered_map<std::int64_t, monitor_detail::SensorRuntime> runtime;
   monitor::ViolationDeduper deduper;
+  std::int64_t temp_ids = 0;  // Alarms not yet stored get ids -1, -2, … (one commit's worth).
+  std::atomic<std::int64_t> last_purge{0};  // Wall ms of the last retention purge (runJobs).
 
   // Queue.
   std::mutex q_mu;

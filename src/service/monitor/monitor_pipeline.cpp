@@ -155,15 +155,18 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
       }
     }
     if (!check.empty()) {
-      std::vector<bool> fresh;
-      // claimMessages inserts; roll the probe back so the claim is stored with the data.
-      auto probe = store.write([&](store::Transaction& tx) -> Status {
-        AG_ASSIGN_OR_RETURN(fresh, tx.monitor().claimMessages(check));
-        return Error::conflict("monitor.probe_rollback", "probe");
+      std::vector<bool> stored;
+      // If the lookup fails, nothing is skipped: the readings' keys make storing them again a
+      // no-op, and the claims are written with them below.
+      auto looked = store.read([&](store::Transaction& tx) -> Status {
+        AG_ASSIGN_OR_RETURN(stored, tx.monitor().existingClaims(check));
+        return {};
       });
-      (void)probe;
-      for (std::size_t k = 0; k < which.size() && k < fresh.size(); ++k) {
-        if (!fresh[k]) {
+      if (!looked) {
+        log::warn("monitor: claim lookup failed: {}", looked.error().message());
+      }
+      for (std::size_t k = 0; k < which.size() && k < stored.size(); ++k) {
+        if (stored[k]) {
           skip[which[k]] = 1;
         }
       }
@@ -189,7 +192,6 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
   std::vector<PendingViolation> violations;
   std::vector<std::pair<std::size_t, Result<store::AlarmRow>>> action_results;
   std::vector<store::DeadLetter> dead;
-  static std::int64_t temp_ids = 0;
   std::uint32_t dup_seq = 0;
 
   std::unique_lock alarms_lock(alarms_mu);

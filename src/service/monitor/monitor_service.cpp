@@ -1418,10 +1418,9 @@ Result<std::int64_t> MonitorService::runJobs(Instant now) {
   }
   AG_ASSIGN_OR_RETURN(std::int64_t changes, future.get());
   // Retention and claim purge, at most once an hour.
-  static std::atomic<std::int64_t> last_purge{0};
   const std::int64_t now_ms = toMillis(now);
-  if (now_ms - last_purge.load() >= 3600 * 1000) {
-    last_purge = now_ms;
+  if (now_ms - m.last_purge.load() >= 3600 * 1000) {
+    m.last_purge = now_ms;
     AG_RETURN_IF_ERROR(m.store.write([&](store::Transaction& tx) -> Status {
       AG_ASSIGN_OR_RETURN(auto purged,
                           tx.monitor().purgeReadings(toMillis(now - m.cfg.raw_retention)));

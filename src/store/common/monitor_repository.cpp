@@ -913,6 +913,24 @@ Result<std::vector<bool>> SqlMonitorRepository::claimMessages(
   return out;
 }
 
+Result<std::vector<bool>> SqlMonitorRepository::existingClaims(
+    std::span<const MessageClaim> claims) {
+  // One lookup per claim: only messages flagged as redelivered are checked, and they are few.
+  const std::string sql =
+      "SELECT 1 FROM ingest_claims WHERE device_id = " + placeholder(conn_.dialect(), 1) +
+      " AND digest = " + placeholder(conn_.dialect(), 2);
+  std::vector<bool> out;
+  out.reserve(claims.size());
+  for (const auto& c : claims) {
+    bool found = false;
+    AG_ASSIGN_OR_RETURN(
+        auto n, conn_.run(sql, {c.device_id, c.digest}, [&found](const SqlRow&) { found = true; }));
+    (void)n;
+    out.push_back(found);
+  }
+  return out;
+}
+
 Result<std::int64_t> SqlMonitorRepository::purgeClaims(std::int64_t before) {
   return conn_.run(
       "DELETE FROM ingest_claims WHERE received_at < " + placeholder(conn_.dialect(), 1), {before},

@@ -45,6 +45,7 @@ class SqlMonitorRepository final : public MonitorRepository {
                                                               std::int64_t to) override;
 
   Result<std::vector<bool>> claimMessages(std::span<const MessageClaim> claims) override;
+  Result<std::vector<bool>> existingClaims(std::span<const MessageClaim> claims) override;
   Result<std::int64_t> purgeClaims(std::int64_t before) override;
 
   Result<std::int64_t> insertAlarm(const AlarmRow& row) override;

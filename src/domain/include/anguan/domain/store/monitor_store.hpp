@@ -305,6 +305,10 @@ class MonitorRepository {
   // new (true) or already stored (false: a redelivery).
   [[nodiscard]] virtual Result<std::vector<bool>> claimMessages(
       std::span<const MessageClaim> claims) = 0;
+  // Read-only: per input row, whether that claim is stored already (a redelivered message that
+  // was stored before its acknowledgement was lost).
+  [[nodiscard]] virtual Result<std::vector<bool>> existingClaims(
+      std::span<const MessageClaim> claims) = 0;
   [[nodiscard]] virtual Result<std::int64_t> purgeClaims(std::int64_t before) = 0;
 
   // Alarms.

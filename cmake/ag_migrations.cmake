@@ -11,6 +11,8 @@ function(ag_embed_migrations var dialect dir)
   foreach(f ${files})
     get_filename_component(name ${f} NAME_WE)
     string(REGEX MATCH "^[0-9]+" num ${name})
+    # As a decimal literal: "0008" would be an (invalid) octal one.
+    math(EXPR num "${num}")
     file(READ ${f} sql)
     string(APPEND body "    {${num}, \"${name}\", R\"AGSQL(${sql})AGSQL\"},\n")
   endforeach()

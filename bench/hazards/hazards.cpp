@@ -49,6 +49,11 @@ using std::chrono::days;
 using std::chrono::hours;
 using std::chrono::minutes;
 
+const char* kPhrases[] = {
+    "泵房东侧消防通道被杂物堵塞", "储罐区静电接地线松动未紧固", "配电室门口灭火器压力不足",
+    "二层平台护栏缺失一段约两米", "高处作业人员未系挂安全带",   "动火点周边可燃物未清理干净",
+    "受限空间入口未设置警示标识", "压力表超过检定有效期未更换", "吊装区域未设置警戒隔离",
+    "临时用电线缆破损绝缘层外露", "车间照明不足且通风不良",     "作业许可证未在现场张贴公示"};
 const char* kTypes[] = {"人.违章作业",   "人.未佩戴防护", "物.设备缺陷", "物.防护缺失", "物.泄漏",
                         "环境.照明通风", "环境.通道",     "管理.制度",   "管理.培训"};
 constexpr int kPlants = 3;
@@ -79,7 +84,8 @@ void die(const std::string& what, const Error& e) {
 void vacuumAnalyze(const std::string& url, const std::string& schema) {
   PGconn* conn = PQconnectdb(url.c_str());
   if (PQstatus(conn) == CONNECTION_OK) {
-    for (const char* table : {".hazards", ".hazard_counts"}) {  // One per PQexec: no transaction.
+    for (const char* table :
+         {".hazards", ".hazard_counts", ".hazard_grams"}) {  // One per PQexec: no transaction.
       const std::string sql = "VACUUM ANALYZE " + schema + table;
       PGresult* res = PQexec(conn, sql.c_str());
       if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -122,7 +128,10 @@ json::object run(store::Store& st, const std::string& name, int n, int queries, 
         h.level = pick(500) == 0 ? hazard::Level::kMajor : hazard::Level::kGeneral;
         h.source = hazard::Source::kAdHoc;
         const Instant reported = now - minutes{pick(365 * 24 * 60)};
-        h.description = "隐患 " + std::to_string(done + i) + (pick(50) == 0 ? " 法兰泄漏" : "");
+        // Realistic lengths (about 20 characters, so the search index holds ~20 pairs a
+        // hazard); the searched term "泄漏" is in 2 % of them and in no phrase.
+        h.description = std::string(kPhrases[pick(static_cast<int>(std::size(kPhrases)))]) + "（" +
+                        std::to_string(done + i) + "）" + (pick(50) == 0 ? "，法兰泄漏" : "");
         h.reporter_user_id = 1 + pick(400);
         h.reporter_name = "reporter";
         h.discovered_at = reported - minutes{30};

@@ -183,6 +183,70 @@ TEST_P(HazardRepositoryContractTest, ListFiltersSortsPagesAndScopes) {
   EXPECT_EQ(list(window).total, 2);
 }
 
+// Text search through hazard_grams (migration 0008): the character-pair index only narrows the
+// candidates, so every answer must equal a plain substring match — for 2- and longer CJK terms,
+// pairs present but not adjacent, mixed scripts, ASCII and single characters, and after the
+// description is edited.
+TEST_P(HazardRepositoryContractTest, SearchThroughCharacterPairsMatchesExactlyTheSubstring) {
+  const std::vector<std::string> texts = {
+      "法兰泄漏，需更换垫片",          // 0: 泄漏
+      "泄压阀漏气",                    // 1: 泄 and 漏, never adjacent
+      "罐区A泄漏报警",                 // 2: ASCII between
+      "漏泄",                          // 3: the reverse pair
+      "配电箱门未关闭 Leak check",     // 4: ASCII word
+      "储罐区静电接地线松动泄漏泄漏",  // 5: the pair twice
+      "泄",                            // 6: one character
+  };
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    HazardRow h = sample(1, "物", "/1/");
+    h.reported_at = kT0 + hours{static_cast<int>(i)};
+    h.description = texts[i];
+    ids.push_back(insert(h));
+  }
+  auto found = [&](const std::string& term) {
+    HazardQuery q;
+    q.search = term;
+    q.sort = "id";
+    q.sort_desc = false;
+    q.page_size = 100;
+    auto page = inRead<HazardPage>(store(), [&](Transaction& tx) {
+                  return tx.hazards().listHazards(q);
+                }).value();
+    std::vector<std::int64_t> out;
+    for (const auto& h : page.items) {
+      out.push_back(h.id);
+    }
+    EXPECT_EQ(page.total, static_cast<std::int64_t>(out.size())) << term;
+    return out;
+  };
+  using V = std::vector<std::int64_t>;
+  EXPECT_EQ(found("泄漏"), (V{ids[0], ids[2], ids[5]}));
+  EXPECT_EQ(found("漏泄"), (V{ids[3], ids[5]}));  // 5: 泄漏泄漏
+  EXPECT_EQ(found("泄漏泄漏"), (V{ids[5]}));
+  EXPECT_EQ(found("兰泄漏，需"), (V{ids[0]}));  // a full-width comma between CJK pairs
+  EXPECT_EQ(found("A泄漏"), (V{ids[2]}));       // mixed: the pair narrows, LIKE decides
+  EXPECT_EQ(found("a泄漏"), (V{ids[2]}));       // ... case-insensitively for the ASCII part
+  EXPECT_EQ(found("泄"), (V{ids[0], ids[1], ids[2], ids[3], ids[5], ids[6]}));
+  EXPECT_EQ(found("leak"), (V{ids[4]}));
+  EXPECT_EQ(found("泄压阀漏"), (V{ids[1]}));
+  EXPECT_TRUE(found("阀泄").empty());
+  EXPECT_TRUE(found("不存在的词").empty());
+
+  // Editing the description moves the hazard in and out of the results.
+  HazardRow h = get(ids[1]);
+  h.description = "阀门泄漏";
+  ASSERT_TRUE(inWrite<HazardRow>(
+      store(), [&](Transaction& tx) { return tx.hazards().updateHazard(h, kT0); }));
+  EXPECT_EQ(found("泄漏"), (V{ids[0], ids[1], ids[2], ids[5]}));
+  EXPECT_TRUE(found("泄压").empty());
+  h = get(ids[0]);
+  h.state = hazard::State::kClosed;  // Not the description: the pairs stay.
+  ASSERT_TRUE(inWrite<HazardRow>(
+      store(), [&](Transaction& tx) { return tx.hazards().updateHazard(h, kT0); }));
+  EXPECT_EQ(found("泄漏"), (V{ids[0], ids[1], ids[2], ids[5]}));
+}
+
 // The ledger's fast paths (migration 0005, docs/performance.md "Hazard ledger"): totals from the
 // trigger-kept hazard_counts, prefix ranges for scope and type, the search's one-pass count and
 // the ids-then-rows page must give exactly what a plain COUNT(*) / LIKE / ORDER BY would.

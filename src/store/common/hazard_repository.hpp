@@ -60,6 +60,11 @@ class SqlHazardRepository final : public HazardRepository {
                                               const std::string& to_month) override;
 
  private:
+  // Keeps hazard_grams (0008) for one hazard whose description goes from `old_description`
+  // ("" for a new hazard) to `description`.
+  Status writeGrams(std::int64_t hazard_id, std::string_view old_description,
+                    std::string_view description);
+
   SqlConnection& conn_;
 };
 

@@ -16,17 +16,13 @@
 #include "anguan/service/monitor_service.hpp"
 #include "anguan/service/webhook_service.hpp"
 
+#include "service_util.hpp"
+
 namespace anguan::service::monitor_detail {
 
 namespace json = boost::json;
 
-template <class T>
-Status statusOf(const Result<T>& r) {
-  if (r) {
-    return okStatus();
-  }
-  return r.error();
-}
+using detail::statusOf;
 
 struct AreaInfo {
   std::int64_t id = 0;

@@ -19,20 +19,8 @@ namespace json = boost::json;
 
 namespace {
 
-Error forbidden() {
-  return Error::permissionDenied("auth.forbidden", "your role does not allow this");
-}
-
-bool hasAnyRole(const auth::Principal& p, std::initializer_list<const char*> roles) {
-  for (const auto& r : p.roles) {
-    for (const char* want : roles) {
-      if (r == want) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
+using detail::forbidden;
+using detail::hasAnyRole;
 
 bool isAdmin(const auth::Principal& p) { return hasAnyRole(p, {"admin"}); }
 

@@ -9,6 +9,8 @@
 #include "anguan/domain/monitor/webhook.hpp"
 #include "anguan/service/audit_service.hpp"
 
+#include "service_util.hpp"
+
 namespace anguan::service {
 namespace json = boost::json;
 namespace {
@@ -17,9 +19,7 @@ constexpr std::size_t kMaxErrorBytes = 500;
 constexpr std::size_t kWeComMaxContentBytes = 4096;  // WeCom's markdown limit.
 constexpr std::int64_t kDeliveriesShown = 100;
 
-Error forbidden() {
-  return Error::permissionDenied("auth.forbidden", "your role does not allow this");
-}
+using detail::forbidden;
 
 Error notFound() { return Error::notFound("monitor.webhook_not_found", "no such webhook"); }
 

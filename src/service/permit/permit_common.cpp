@@ -9,18 +9,6 @@
 
 namespace anguan::service::permit_detail {
 
-bool hasRole(const auth::Principal& p, std::string_view role) {
-  return std::find(p.roles.begin(), p.roles.end(), role) != p.roles.end();
-}
-
-bool hasAnyRole(const auth::Principal& p, std::initializer_list<std::string_view> roles) {
-  return std::any_of(roles.begin(), roles.end(), [&](std::string_view r) { return hasRole(p, r); });
-}
-
-Error forbidden() {
-  return Error::permissionDenied("auth.forbidden", "your role does not allow this");
-}
-
 Error invalid(const std::string& field, const std::string& reason) {
   return Error::invalidArgument("validation.failed", "some fields are not valid")
       .with(field, reason);

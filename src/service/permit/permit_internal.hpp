@@ -16,23 +16,18 @@
 #include "anguan/service/notification_service.hpp"
 #include "anguan/service/permit_service.hpp"
 
+#include "service_util.hpp"
+
 namespace anguan::service::permit_detail {
 
 namespace json = boost::json;
 
 inline constexpr const char* kEntity = "permits";
 
-template <class T>
-Status statusOf(const Result<T>& r) {
-  if (r) {
-    return {};
-  }
-  return r.error();
-}
-
-bool hasRole(const auth::Principal& p, std::string_view role);
-bool hasAnyRole(const auth::Principal& p, std::initializer_list<std::string_view> roles);
-Error forbidden();
+using detail::forbidden;
+using detail::hasAnyRole;
+using detail::hasRole;
+using detail::statusOf;
 Error invalid(const std::string& field, const std::string& reason);
 bool chinese(const auth::Principal& p);
 

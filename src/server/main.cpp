@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "anguan/api/server.hpp"
+#include "anguan/core/broker_auth.hpp"
 #include "anguan/core/log.hpp"
 #include "anguan/ingest/mqtt_ingest.hpp"
 #include "anguan/ingest/simulator.hpp"
@@ -39,8 +40,8 @@ std::string defaultDevicesFile(const Config& config) {
   return (dir.empty() ? std::filesystem::path(".") : dir).append("demo-devices.json").string();
 }
 
-// Writes the demo device tokens, readable by the owner only.
-bool writeDevicesFile(const std::string& path, const std::string& text) {
+// Writes secrets (demo device tokens, broker files), readable by the owner only.
+bool writePrivateFile(const std::string& path, const std::string& text) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) {
@@ -114,6 +115,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.01, 1000.0));
   simulate->add_option("--duration", sim_seconds, "Stop after this many seconds (0 = never)");
   simulate->add_option("--seed", sim.sim.seed, "Random seed of the simulated data");
+
+  auto* mqtt_files = cli.add_subcommand(
+      "mqtt-files",
+      "Write Mosquitto's password and ACL files for every device with a token and for anguan "
+      "(the service account: mqtt_username / ANGUAN_MQTT_USERNAME, its password from "
+      "ANGUAN_MQTT_PASSWORD)");
+  addDbOptions(*mqtt_files, flags, config_file);
+  std::string mqtt_files_dir;
+  mqtt_files->add_option("--out", mqtt_files_dir, "Directory for the files `passwd` and `acl`")
+      ->required();
 
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
@@ -205,13 +216,40 @@ int main(int argc, char** argv) {
     }
     std::printf("%s", summary->c_str());
     if (!devices.empty()) {
-      if (!writeDevicesFile(devices_file, anguan::service::devicesJson(devices))) {
+      if (!writePrivateFile(devices_file, anguan::service::devicesJson(devices))) {
         std::fprintf(stderr, "anguan: can't write %s\n", devices_file.c_str());
         return 1;
       }
       std::printf("anguan: device tokens written to %s (for `anguan simulate`)\n",
                   devices_file.c_str());
     }
+    return 0;
+  }
+  if (*mqtt_files) {
+    if (config.mqtt_password.empty()) {
+      std::fprintf(stderr,
+                   "anguan: set ANGUAN_MQTT_PASSWORD (or mqtt_password in the configuration) to "
+                   "the password anguan will use with the broker\n");
+      return 1;
+    }
+    auto files = app.monitor->mosquittoFiles(
+        config.mqtt_username, anguan::broker::mosquittoPasswordHash(config.mqtt_password));
+    if (!files) {
+      return fail(files.error());
+    }
+    const auto dir = std::filesystem::path(mqtt_files_dir);
+    const auto passwd = (dir / "passwd").string();
+    const auto acl = (dir / "acl").string();
+    if (!writePrivateFile(passwd, files->first) || !writePrivateFile(acl, files->second)) {
+      std::fprintf(stderr, "anguan: can't write %s and %s\n", passwd.c_str(), acl.c_str());
+      return 1;
+    }
+    std::printf(
+        "anguan: wrote %s and %s; in mosquitto.conf (beside deploy/mosquitto/anguan.conf):\n"
+        "  password_file %s\n  acl_file %s\n"
+        "then reload the broker (SIGHUP); run this again after issuing or revoking device "
+        "tokens\n",
+        passwd.c_str(), acl.c_str(), passwd.c_str(), acl.c_str());
     return 0;
   }
   if (*user_add) {

@@ -30,6 +30,20 @@ sqlite3 "$TMP/c.db" "DELETE FROM audit_log WHERE seq=100"
 out=$("$BIN" audit verify --db "sqlite:$TMP/c.db"); rc=$?
 check "removed entry is found" grep -q "entry #100" <<<"$out"
 
+# Broker files for the demo devices (the same text MonitorMqtt's tests feed a real Mosquitto).
+out=$(ANGUAN_MQTT_PASSWORD= "$BIN" mqtt-files --db "sqlite:$TMP/a.db" --out "$TMP/mq" 2>&1); rc=$?
+check "mqtt-files without a service password exits 1" test $rc -eq 1
+check "mqtt-files says which password" grep -q "ANGUAN_MQTT_PASSWORD" <<<"$out"
+out=$(ANGUAN_MQTT_PASSWORD=svc-secret "$BIN" mqtt-files --db "sqlite:$TMP/a.db" --out "$TMP/mq" 2>&1); rc=$?
+check "mqtt-files exits 0" test $rc -eq 0
+check "mqtt-files names the conf lines" grep -q "password_file $TMP/mq/passwd" <<<"$out"
+check "passwd holds anguan" grep -q '^anguan:\$7\$' "$TMP/mq/passwd"
+devices=$(grep -o '"token"' "$TMP/demo-devices.json" | wc -l)
+check "passwd holds every demo device" test "$(grep -c ':\$7\$' "$TMP/mq/passwd")" -eq $((devices + 1))
+check "acl lets anguan read every device topic" grep -qx 'topic read anguan/#' "$TMP/mq/acl"
+check "passwd is private" test "$(stat -c %a "$TMP/mq/passwd")" = 600
+check "acl is private" test "$(stat -c %a "$TMP/mq/acl")" = 600
+
 out=$("$BIN" serve --db "mysql://x" 2>&1); rc=$?
 check "bad db exits 1" test $rc -eq 1
 check "bad db is one line" test "$(wc -l <<<"$out")" -eq 1

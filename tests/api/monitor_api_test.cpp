@@ -545,7 +545,12 @@ TEST_F(MonitorApi, TheBoardShowsLiveValuesLevelsAndTheWorkInEachArea) {
     }
     bool permit_listed = false;
     for (const auto& p : a.at("active_permits").as_array()) {
-      permit_listed |= p.at("id").as_int64() == id;
+      if (p.at("id").as_int64() == id) {
+        permit_listed = true;
+        // The work type by its name in the caller's language (a Chinese account), not its code.
+        EXPECT_EQ(p.at("type").as_string(), "hot_work");
+        EXPECT_EQ(p.at("type_label").as_string(), "动火作业");
+      }
     }
     EXPECT_TRUE(permit_listed);
     for (const auto& sn : a.at("sensors").as_array()) {

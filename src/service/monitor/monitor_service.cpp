@@ -878,6 +878,18 @@ WebhookService::MessageView MonitorService::Impl::violationMessage(
 Result<json::object> MonitorService::board(const auth::Principal& caller) {
   Impl& m = *impl_;
   const bool zh = zhOf(caller);
+  // Work types by code, named in the caller's language (动火作业, not hot_work).
+  std::unordered_map<std::string, std::string> type_names;
+  if (auto types = m.permits.workTypes(caller); types) {
+    for (const auto& t : *types) {
+      const auto& o = t.as_object();
+      const auto* code = o.if_contains("code");
+      const auto* name = o.if_contains("name");
+      if (code != nullptr && name != nullptr && code->is_string() && name->is_string()) {
+        type_names.emplace(std::string(code->as_string()), std::string(name->as_string()));
+      }
+    }
+  }
   const auto reg = m.registry();
   const Instant now = m.clock.now();
   const std::int64_t now_ms = toMillis(now);
@@ -999,11 +1011,14 @@ Result<json::object> MonitorService::board(const auth::Principal& caller) {
     json::array here;
     for (const auto& p : permits) {
       if (p.area_id == aid) {
-        here.push_back(json::object{{"id", p.id},
-                                    {"number", p.number},
-                                    {"type", p.type_code},
-                                    {"title", p.title},
-                                    {"state", p.state}});
+        const auto label = type_names.find(p.type_code);
+        here.push_back(
+            json::object{{"id", p.id},
+                         {"number", p.number},
+                         {"type", p.type_code},
+                         {"type_label", label != type_names.end() ? label->second : p.type_code},
+                         {"title", p.title},
+                         {"state", p.state}});
       }
     }
     if (sensors.empty() && here.empty()) {

@@ -61,53 +61,6 @@ std::int64_t wallMillis() {
       .count();
 }
 
-void appendNumber(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  (void)ec;
-  out.append(buf, p);
-}
-
-// `n` normal readings of `d`: every sensor in turn, consecutive seconds from base_ms.
-std::string background(Device& d, std::size_t n, std::int64_t base_ms) {
-  std::string out;
-  out.reserve(n * 64 + 32);
-  out += "{\"readings\":[";
-  const std::size_t sensors = d.sensor_codes.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t s = i % sensors;
-    if (i > 0 && s == 0) {
-      ++d.next_second;
-    }
-    if (i > 0) {
-      out += ',';
-    }
-    const std::int64_t noise = (d.next_second * 7919 + static_cast<std::int64_t>(s) * 104729) % 21;
-    out += "{\"sensor\":\"";
-    out += d.sensor_codes[s];
-    out += "\",\"ts\":";
-    appendNumber(out, base_ms + d.next_second * 1000);
-    out += ",\"value\":20.";
-    appendNumber(out, 80 + noise);
-    out += '}';
-  }
-  ++d.next_second;
-  out += "]}";
-  return out;
-}
-
-std::string login(unsigned short port) {
-  Client c(port);
-  auto r =
-      c.call(http::verb::post, "/api/v1/auth/login",
-             json::serialize(json::object{{"username", "admin"}, {"password", kPassword}}), "");
-  auto v = parse(r.body);
-  if (r.status != 200 || !v.is_object() || !v.as_object().contains("token")) {
-    die("login: " + r.body);
-  }
-  return std::string(v.at("token").as_string());
-}
-
 // Receives monitor.alarms and notes when each sensor's alarm was first seen raised.
 class AlarmWatcher {
  public:
@@ -215,8 +168,8 @@ class Background {
             }
           }
           Device& d = *mine[next++ % mine.size()];
-          auto r =
-              c.call(http::verb::post, "/api/v1/telemetry", background(d, batch, base_ms), d.token);
+          auto r = c.call(http::verb::post, "/api/v1/telemetry", telemetryBatch(d, batch, base_ms),
+                          d.token);
           sent += batch;
           if (r.status == 200) {
             accepted_ += static_cast<std::uint64_t>(intField(r.body, "accepted"));
@@ -406,7 +359,7 @@ int main(int argc, char** argv) {
   if (!pub) {
     die("publisher: " + pub.error().message());
   }
-  AlarmWatcher watcher(b->port, login(b->port));
+  AlarmWatcher watcher(b->port, adminToken(b->port));
 
   // Every background sensor live: one pass over all of them.
   const std::int64_t base_ms = wallMillis() - 2 * 86'400'000LL;
@@ -414,7 +367,7 @@ int main(int argc, char** argv) {
     Client c(b->port);
     for (auto& d : bg_devs) {
       auto r = c.call(http::verb::post, "/api/v1/telemetry",
-                      background(d, d.sensor_codes.size(), base_ms), d.token);
+                      telemetryBatch(d, d.sensor_codes.size(), base_ms), d.token);
       if (r.status != 200) {
         die("warm-up: " + r.body);
       }

@@ -45,42 +45,6 @@
 
 namespace {
 using namespace bench_ingest;
-void appendNumber(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  (void)ec;
-  out.append(buf, p);
-}
-
-// One batch of `n` readings from `d`: every sensor at consecutive seconds.
-std::string payload(Device& d, std::size_t n, std::int64_t base_ms) {
-  std::string out;
-  out.reserve(n * 64 + 32);
-  out += "{\"readings\":[";
-  const std::size_t sensors = d.sensor_codes.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t s = i % sensors;
-    if (i > 0 && s == 0) {
-      ++d.next_second;
-    }
-    const std::int64_t ts = base_ms + d.next_second * 1000;
-    const std::int64_t noise = (d.next_second * 7919 + static_cast<std::int64_t>(s) * 104729) % 21;
-    if (i > 0) {
-      out += ',';
-    }
-    out += "{\"sensor\":\"";
-    out += d.sensor_codes[s];
-    out += "\",\"ts\":";
-    appendNumber(out, ts);
-    out += ",\"value\":20.";
-    appendNumber(out, 80 + noise);  // 20.80 … 21.00 %vol
-    out += '}';
-  }
-  ++d.next_second;
-  out += "]}";
-  return out;
-}
-
 struct ClientResult {
   std::int64_t accepted = 0, flagged = 0, batches = 0, refused = 0, errors = 0;
   std::vector<double> latencies_ms;
@@ -159,7 +123,7 @@ int main(int argc, char** argv) {
       }
       while (Steady::now() < deadline) {
         Device& dev = devs[mine[k++ % mine.size()]];
-        std::string body = payload(dev, batch, base_ms);
+        std::string body = telemetryBatch(dev, batch, base_ms);
         const auto t0 = Steady::now();
         auto rep = client.call(http::verb::post, "/api/v1/telemetry", std::move(body), dev.token);
         const auto t1 = Steady::now();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -137,6 +138,14 @@ inline double cpuSeconds() {
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+// Appends the decimal digits of `v`.
+inline void appendNumber(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  (void)ec;
+  out.append(buf, p);
+}
+
 struct Device {
   std::string code;
   std::string token;
@@ -144,6 +153,35 @@ struct Device {
   std::vector<std::int64_t> sensor_ids;
   std::int64_t next_second = 0;  // Next timestamp step (seconds after the base).
 };
+
+// One batch of `n` readings from `d`: every sensor in turn at consecutive seconds from base_ms,
+// values 20.80 … 21.00 %vol (normal oxygen).
+inline std::string telemetryBatch(Device& d, std::size_t n, std::int64_t base_ms) {
+  std::string out;
+  out.reserve(n * 64 + 32);
+  out += "{\"readings\":[";
+  const std::size_t sensors = d.sensor_codes.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t s = i % sensors;
+    if (i > 0 && s == 0) {
+      ++d.next_second;
+    }
+    const std::int64_t noise = (d.next_second * 7919 + static_cast<std::int64_t>(s) * 104729) % 21;
+    if (i > 0) {
+      out += ',';
+    }
+    out += "{\"sensor\":\"";
+    out += d.sensor_codes[s];
+    out += "\",\"ts\":";
+    appendNumber(out, base_ms + d.next_second * 1000);
+    out += ",\"value\":20.";
+    appendNumber(out, 80 + noise);
+    out += '}';
+  }
+  ++d.next_second;
+  out += "]}";
+  return out;
+}
 
 // The App, its HTTP server and the temporary directory of a SQLite database.
 struct BenchApp {
@@ -213,6 +251,19 @@ inline std::unique_ptr<BenchApp> startApp(std::string db) {
   return b;
 }
 
+// Logs in as the demo admin; the session token.
+inline std::string adminToken(unsigned short port) {
+  Client c(port);
+  auto r =
+      c.call(http::verb::post, "/api/v1/auth/login",
+             json::serialize(json::object{{"username", "admin"}, {"password", kPassword}}), "");
+  auto v = parse(r.body);
+  if (r.status != 200 || !v.is_object() || !v.as_object().contains("token")) {
+    die("login: " + r.body);
+  }
+  return std::string(v.at("token").as_string());
+}
+
 // `devices` gas detectors in the demo's 常减压装置 area with `sensors` o2 sensors between them
 // (reporting every `interval_seconds`), each device with a token; created through the API as the
 // demo admin. Device codes are <prefix>-000, <prefix>-001, …
@@ -220,15 +271,8 @@ inline std::vector<Device> makeRegistry(unsigned short port, int devices, int se
                                         int interval_seconds = 1,
                                         const std::string& prefix = "BENCH") {
   Client setup(port);
-  auto r =
-      setup.call(http::verb::post, "/api/v1/auth/login",
-                 json::serialize(json::object{{"username", "admin"}, {"password", kPassword}}), "");
-  auto lv = parse(r.body);
-  if (r.status != 200 || !lv.is_object() || !lv.as_object().contains("token")) {
-    die("login: " + r.body);
-  }
-  const std::string bearer = "Bearer " + std::string(lv.at("token").as_string());
-  r = setup.call(http::verb::get, "/api/v1/areas?q=%E5%B8%B8%E5%87%8F%E5%8E%8B", "", bearer);
+  const std::string bearer = "Bearer " + adminToken(port);
+  auto r = setup.call(http::verb::get, "/api/v1/areas?q=%E5%B8%B8%E5%87%8F%E5%8E%8B", "", bearer);
   auto areas = parse(r.body);
   if (r.status != 200 || !areas.is_object() || areas.at("items").as_array().empty()) {
     die("areas: " + r.body);

@@ -47,8 +47,7 @@
 #include "anguan/ingest/mqtt_ingest.hpp"
 #include "anguan/ingest/mqtt_publisher.hpp"
 
-#include "ingest/support/mosquitto_broker.hpp"
-#include "support.hpp"
+#include "broker_support.hpp"
 
 namespace {
 using namespace bench_ingest;
@@ -146,6 +145,8 @@ class Background {
  public:
   Background(unsigned short port, std::vector<Device>& devs, int threads, double rate,
              std::size_t batch, std::int64_t base_ms) {
+    // No more clients than devices: each client posts for its own share of them.
+    threads = std::min(threads, static_cast<int>(devs.size()));
     for (int t = 0; t < threads; ++t) {
       threads_.emplace_back([&devs, this, port, t, threads, rate, batch, base_ms] {
         Client c(port);
@@ -322,25 +323,8 @@ int main(int argc, char** argv) {
                2 * samples, std::chrono::duration<double>(Steady::now() - reg0).count());
 
   anguan::ingest::testing::MosquittoBroker broker;
-  auto files =
-      app->monitor->mosquittoFiles("anguan", anguan::broker::mosquittoPasswordHash("svc-secret"));
-  if (!files) {
-    die("broker files: " + files.error().message());
-  }
-  try {
-    broker.configure(anguan::ingest::testing::shippedLimits(), files->first, files->second);
-  } catch (const std::exception& e) {
-    die(e.what());
-  }
-  if (!broker.start()) {
-    die("mosquitto did not start: " + broker.log());
-  }
-  anguan::ingest::MqttSubscriberOptions so;
-  so.port = broker.port();
-  so.username = "anguan";
-  so.password = "svc-secret";
-  so.client_id = "anguan-bench";
-  anguan::ingest::MqttIngest ingest(*app->monitor, so);
+  startBroker(broker, *app->monitor);
+  anguan::ingest::MqttIngest ingest(*app->monitor, ingestOptions(broker.port()));
   {
     const auto deadline = Steady::now() + 10s;
     while (ingest.stats().subscriber.subscribed == 0 && Steady::now() < deadline) {

@@ -26,21 +26,11 @@
 #include "anguan/core/broker_auth.hpp"
 #include "anguan/ingest/mqtt_publisher.hpp"
 
-#include "ingest/support/mosquitto_broker.hpp"
-#include "support.hpp"
+#include "broker_support.hpp"
 
 namespace {
 using namespace bench_ingest;
 using namespace std::chrono_literals;
-
-anguan::ingest::MqttSubscriberOptions ingestOptions(std::uint16_t port) {
-  anguan::ingest::MqttSubscriberOptions o;
-  o.port = port;
-  o.username = "anguan";
-  o.password = "svc-secret";
-  o.client_id = "anguan-bench";
-  return o;
-}
 
 }  // namespace
 
@@ -77,19 +67,7 @@ int main(int argc, char** argv) {
   std::vector<Device> devs = makeRegistry(b->port, devices, devices);
 
   anguan::ingest::testing::MosquittoBroker broker;
-  auto files =
-      app->monitor->mosquittoFiles("anguan", anguan::broker::mosquittoPasswordHash("svc-secret"));
-  if (!files) {
-    die("broker files: " + files.error().message());
-  }
-  try {
-    broker.configure(anguan::ingest::testing::shippedLimits(), files->first, files->second);
-  } catch (const std::exception& e) {
-    die(e.what());
-  }
-  if (!broker.start()) {
-    die("mosquitto did not start: " + broker.log());
-  }
+  startBroker(broker, *app->monitor);
 
   {  // anguan's persistent session, then offline.
     anguan::ingest::MqttIngest once(*app->monitor, ingestOptions(broker.port()));

@@ -119,3 +119,18 @@ std::string stateLabel(const std::string& state, bool zh);
 json::object summaryJson(const store::PermitRow& row, const json::object& doc, bool zh, int tz);
 
 }  // namespace anguan::service::permit_detail
+
+namespace anguan::service {
+
+// What a permit's detail view is built from (PermitService::get, and change() after mutate()).
+struct PermitService::DetailParts {
+  store::PermitRow row;  // `doc` left empty: the parsed document is below.
+  boost::json::object doc;
+  std::shared_ptr<const TypeView> view;  // nullptr when the snapshot is missing or damaged.
+  std::vector<store::PermitEventRow> events;
+  std::vector<store::PermitFileRow> files;
+  boost::json::array linked;  // {id, number, type} of linked permits the caller can see.
+  std::optional<std::string> enterprise;
+};
+
+}  // namespace anguan::service

@@ -576,6 +576,7 @@ static Result<Analysis> finishAnalysis(store::Transaction& tx, Gathered g, const
   pq.to = plan.to;
   pq.limit = 5000;
   pq.with_doc = false;
+  pq.narrow = true;
   pq.any_order = true;
   AG_ASSIGN_OR_RETURN(auto others, tx.permits().list(pq, nullptr));
   if (in_flight != nullptr) {
@@ -838,7 +839,8 @@ bool isStale(const Error& e) {
 }  // namespace
 
 Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::int64_t id,
-                                           const Mutator& fn, std::mutex* prepare_lock) {
+                                           const Mutator& fn, std::mutex* prepare_lock,
+                                           DetailParts* detail) {
   constexpr int kAttempts = 8;
   for (int attempt = 1;; ++attempt) {
     // Taken before the read transaction begins, so its snapshot is newer than anything the
@@ -872,6 +874,13 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
       AG_RETURN_IF_ERROR(fn(ctx));
       ctx.row.updated_at = now;
       ctx.row.doc = json::serialize(ctx.doc);
+      if (detail != nullptr && caller != nullptr) {
+        std::string serialized = std::move(ctx.row.doc);
+        detail->row = ctx.row;
+        ctx.row.doc = std::move(serialized);
+        detail->doc = std::move(ctx.doc);
+        AG_RETURN_IF_ERROR(loadDetail(tx, *caller, *detail));
+      }
       for (auto& n : ctx.notices) {
         for (const auto& role : n.roles) {
           AG_ASSIGN_OR_RETURN(auto users,
@@ -890,15 +899,17 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
     if (prepare_guard.owns_lock()) {
       prepare_guard.unlock();
     }
+    std::int64_t saved_version = 0;
+    std::vector<std::int64_t> event_ids;
     auto saved = store_.write([&](store::Transaction& tx) -> Status {
-      AG_ASSIGN_OR_RETURN(auto v, tx.permits().update(ch.row));
-      (void)v;
+      event_ids.clear();
+      AG_ASSIGN_OR_RETURN(saved_version, tx.permits().update(ch.row));
       for (const auto& f : ch.files) {
         AG_RETURN_IF_ERROR(tx.permits().insertFile(f));
       }
       for (const auto& e : ch.events) {
         AG_ASSIGN_OR_RETURN(auto eid, tx.permits().appendEvent(e));
-        (void)eid;
+        event_ids.push_back(eid);
       }
       for (const auto& n : ch.notices) {
         AG_ASSIGN_OR_RETURN(auto stored, NotificationService::enqueue(tx, n, now));
@@ -918,6 +929,19 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
       }
       return saved.error();
     }
+    if (detail != nullptr) {
+      // What the write stored, in the order a fresh read would list it.
+      detail->row.version = saved_version;
+      for (std::size_t i = 0; i < ch.events.size() && i < event_ids.size(); ++i) {
+        detail->events.push_back(ch.events[i]);
+        detail->events.back().id = event_ids[i];
+        detail->events.back().permit_id = id;
+      }
+      for (const auto& f : ch.files) {
+        detail->files.push_back(f);
+        detail->files.back().data.clear();
+      }
+    }
     afterCommit(ch.row.org_path, id, ch.row.state, !ch.notices.empty());
     return id;
   }
@@ -925,8 +949,9 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
 
 Result<json::object> PermitService::change(const auth::Principal& caller, std::int64_t id,
                                            const Mutator& fn) {
-  AG_RETURN_IF_ERROR(statusOf(mutate(&caller, id, fn)));
-  return get(caller, id);
+  DetailParts detail;
+  AG_RETURN_IF_ERROR(statusOf(mutate(&caller, id, fn, nullptr, &detail)));
+  return composeDetail(caller, detail, clock_.now());
 }
 
 void PermitService::afterCommit(const std::string& org_path, std::int64_t id,

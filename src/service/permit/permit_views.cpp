@@ -157,6 +157,24 @@ json::array allowedActions(const auth::Principal& p, const store::PermitRow& row
   return out;
 }
 
+// The permits this one links to (its plan) and those linking to it.
+json::array linkedIds(const json::object& doc) {
+  json::array linked;
+  if (const auto* plan = objectIn(doc, "plan")) {
+    if (const auto* ids = arrayIn(*plan, "linked_permit_ids")) {
+      for (const auto& v : *ids) {
+        linked.push_back(v);
+      }
+    }
+  }
+  if (const auto* by = arrayIn(doc, "linked_by")) {
+    for (const auto& v : *by) {
+      linked.push_back(v);
+    }
+  }
+  return linked;
+}
+
 json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
                         const json::object& doc, const std::vector<store::PermitEventRow>& events,
                         int tz, Instant now, const PermitService::TypeView* view) {
@@ -330,20 +348,7 @@ json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
   o["closed_at"] = timeOrNull(row.closed_at, tz);
   o["submitted_at"] = timeOrNull(row.submitted_at, tz);
   o["created_at"] = formatRfc3339(row.created_at, tz);
-  json::array linked;
-  if (const auto* plan = objectIn(doc, "plan")) {
-    if (const auto* ids = arrayIn(*plan, "linked_permit_ids")) {
-      for (const auto& v : *ids) {
-        linked.push_back(v);
-      }
-    }
-  }
-  if (const auto* by = arrayIn(doc, "linked_by")) {
-    for (const auto& v : *by) {
-      linked.push_back(v);
-    }
-  }
-  o["linked_ids"] = std::move(linked);
+  o["linked_ids"] = linkedIds(doc);
   return o;
 }
 
@@ -369,57 +374,73 @@ Result<std::shared_ptr<const PermitService::TypeView>> PermitService::typeView(
   return std::shared_ptr<const TypeView>(std::move(view));
 }
 
+Status PermitService::loadDetail(store::Transaction& tx, const auth::Principal& caller,
+                                 DetailParts& d) {
+  d.view.reset();
+  if (const auto* type = objectIn(d.doc, "work_type")) {
+    if (auto v = typeView(*type)) {  // A damaged snapshot shows the permit without it.
+      d.view = *v;
+    }
+  }
+  AG_ASSIGN_OR_RETURN(d.events, tx.permits().events(d.row.id));
+  AG_ASSIGN_OR_RETURN(d.files, tx.permits().listFiles(d.row.id));
+  d.linked = json::array{};
+  for (const auto& v : linkedIds(d.doc)) {
+    auto other = tx.permits().get(v.as_int64());
+    if (other && auth::inScope(caller.org_path, other->org_path)) {
+      d.linked.push_back(
+          json::object{{"id", other->id}, {"number", other->number}, {"type", other->type_code}});
+    }
+  }
+  // The enterprise: the root org unit of the permit's path ("/1/...").
+  d.enterprise.reset();
+  const auto second = d.row.org_path.find('/', 1);
+  if (second != std::string::npos) {
+    try {
+      const auto root_id = std::stoll(d.row.org_path.substr(1, second - 1));
+      if (auto root = tx.records().get(*base::findSchema("org_units"), root_id)) {
+        d.enterprise = root->getText("name");
+      }
+    } catch (const std::exception&) {
+    }
+  }
+  return {};
+}
+
+json::object PermitService::composeDetail(const auth::Principal& caller, const DetailParts& d,
+                                          Instant now) const {
+  json::object out = detailJson(caller, d.row, d.doc, d.events, settings_.tz_offset_minutes, now,
+                                d.view.get());
+  out["linked"] = d.linked;
+  json::array fa;
+  for (const auto& f : d.files) {
+    fa.push_back(json::object{
+        {"id", f.id}, {"name", f.name}, {"content_type", f.content_type}, {"size", f.size}});
+  }
+  out["files"] = std::move(fa);
+  if (d.enterprise) {
+    out["enterprise"] = *d.enterprise;
+  }
+  return out;
+}
+
 Result<json::object> PermitService::get(const auth::Principal& caller, std::int64_t id) {
-  json::object out;
+  DetailParts d;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
-    AG_ASSIGN_OR_RETURN(auto row, tx.permits().get(id));
-    if (!auth::inScope(caller.org_path, row.org_path)) {
+    AG_ASSIGN_OR_RETURN(d.row, tx.permits().get(id));
+    if (!auth::inScope(caller.org_path, d.row.org_path)) {
       return Error::notFound("permit.not_found", "No such permit");
     }
     boost::system::error_code ec;
-    auto doc = json::parse(row.doc, ec);
+    auto doc = json::parse(d.row.doc, ec);
     if (ec || !doc.is_object()) {
       return Error::internal("permit.corrupt", "the stored permit is damaged");
     }
-    AG_ASSIGN_OR_RETURN(auto events, tx.permits().events(id));
-    std::shared_ptr<const TypeView> view;
-    if (const auto* type = objectIn(doc.as_object(), "work_type")) {
-      if (auto v = typeView(*type)) {  // A damaged snapshot shows the permit without it.
-        view = *v;
-      }
-    }
-    out = detailJson(caller, row, doc.as_object(), events, settings_.tz_offset_minutes,
-                     clock_.now(), view.get());
-    json::array linked;
-    for (const auto& v : out["linked_ids"].as_array()) {
-      auto other = tx.permits().get(v.as_int64());
-      if (other && auth::inScope(caller.org_path, other->org_path)) {
-        linked.push_back(
-            json::object{{"id", other->id}, {"number", other->number}, {"type", other->type_code}});
-      }
-    }
-    out["linked"] = std::move(linked);
-    AG_ASSIGN_OR_RETURN(auto files, tx.permits().listFiles(id));
-    json::array fa;
-    for (const auto& f : files) {
-      fa.push_back(json::object{
-          {"id", f.id}, {"name", f.name}, {"content_type", f.content_type}, {"size", f.size}});
-    }
-    out["files"] = std::move(fa);
-    // The enterprise: the root org unit of the permit's path ("/1/...").
-    const auto second = row.org_path.find('/', 1);
-    if (second != std::string::npos) {
-      try {
-        const auto root_id = std::stoll(row.org_path.substr(1, second - 1));
-        if (auto root = tx.records().get(*base::findSchema("org_units"), root_id)) {
-          out["enterprise"] = root->getText("name");
-        }
-      } catch (const std::exception&) {
-      }
-    }
-    return {};
+    d.row.doc.clear();
+    d.doc = std::move(doc.as_object());
+    return loadDetail(tx, caller, d);
   }));
-  return out;
+  return composeDetail(caller, d, clock_.now());
 }
 
 Result<json::object> PermitService::list(const auth::Principal& caller,

@@ -246,6 +246,29 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
   }
   where += " LIMIT " + p.add(std::clamp<std::int64_t>(q.limit, 1, 5000)) + " OFFSET " +
            p.add(std::max<std::int64_t>(q.offset, 0));
+  if (q.narrow) {
+    std::vector<PermitRow> out;
+    AG_ASSIGN_OR_RETURN(
+        auto ignored,
+        conn_.run("SELECT id, number, type_code, state, area_id, window_from, window_to, "
+                  "guardian_id, conditions FROM permits " +
+                      where,
+                  p.params(), [&](const SqlRow& r) {
+                    PermitRow row;
+                    row.id = r.getInt(0);
+                    row.number = r.getText(1);
+                    row.type_code = r.getText(2);
+                    row.state = r.getText(3);
+                    row.area_id = r.getInt(4);
+                    row.window_from = fromMillis(r.getInt(5));
+                    row.window_to = fromMillis(r.getInt(6));
+                    row.guardian_id = r.getInt(7);
+                    row.conditions = r.getText(8);
+                    out.push_back(std::move(row));
+                  }));
+    (void)ignored;
+    return out;
+  }
   return select(where, p, q.with_doc);
 }
 

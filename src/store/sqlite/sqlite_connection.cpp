@@ -117,9 +117,13 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
   std::string pragmas =
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-      // Reads map the file instead of copying pages through the 2 MB page cache: scans of the
-      // hazard ledger run about twice as fast (docs/performance.md "Hazard ledger").
-      "PRAGMA mmap_size=268435456; "
+      // No memory-mapped reads (mmap_size 0): a read transaction that begins after any commit
+      // unmaps the whole mapping (sqlite3OsUnfetch) and faults its pages in again. Reads of the
+      // hazard ledger alone ran about twice as fast mapped, but with writes going on (permits,
+      // monitoring) the remapping cost more than it saved: permit lifecycles 45 -> 68/s without
+      // it (docs/performance.md "Permit lifecycles"). The hazard ledger's p99 stays under half
+      // its target.
+      "PRAGMA mmap_size=0; "
       "PRAGMA busy_timeout=" +
       std::to_string(kBusyTimeoutMs) + ";";
   if (mode == Mode::kReader) {

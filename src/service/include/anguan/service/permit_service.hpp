@@ -192,11 +192,22 @@ class PermitService {
   // change won), and publishes. `caller` nullptr = the system (jobs, monitoring). Returns the
   // permit's id.
   // `prepare_lock`, when given, is held while `fn` runs (from before the read begins).
+  // `detail`, when given, is filled with what the caller's detail view of the changed permit
+  // is built from: loaded in the same read and completed with what the write stored (the
+  // write is guarded by the version that read saw, so nothing else changed in between).
+  struct DetailParts;
   [[nodiscard]] Result<std::int64_t> mutate(const auth::Principal* caller, std::int64_t id,
-                                            const Mutator& fn, std::mutex* prepare_lock = nullptr);
-  // mutate() then the caller's view of the permit.
+                                            const Mutator& fn, std::mutex* prepare_lock = nullptr,
+                                            DetailParts* detail = nullptr);
+  // mutate() then the caller's view of the permit (without reading it again).
   [[nodiscard]] Result<boost::json::object> change(const auth::Principal& caller, std::int64_t id,
                                                    const Mutator& fn);
+  // The rest of a detail view (timeline, files, linked permits, enterprise) for `d.row` and
+  // `d.doc`, read in `tx`; and the view itself.
+  [[nodiscard]] Status loadDetail(store::Transaction& tx, const auth::Principal& caller,
+                                  DetailParts& d);
+  [[nodiscard]] boost::json::object composeDetail(const auth::Principal& caller,
+                                                  const DetailParts& d, Instant now) const;
   // Publishes the change; pushes the outbox when the change enqueued notifications.
   void afterCommit(const std::string& org_path, std::int64_t id, const std::string& state,
                    bool notified = true);

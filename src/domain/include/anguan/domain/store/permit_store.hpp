@@ -68,6 +68,10 @@ struct PermitQuery {
   std::int64_t limit = 50;
   bool newest_first = true;  // by id
   bool any_order = false;    // no ORDER BY: lets the store pick the state/window index
+  // Only id, number, type_code, state, area_id, window, guardian_id and conditions are filled
+  // (what the feasibility check reads of other work): the store answers from its overlap index
+  // without reading the rows. Implies with_doc = false.
+  bool narrow = false;
 };
 
 struct PermitEventRow {

@@ -409,8 +409,8 @@ Status PermitService::loadDetail(store::Transaction& tx, const auth::Principal& 
 
 json::object PermitService::composeDetail(const auth::Principal& caller, const DetailParts& d,
                                           Instant now) const {
-  json::object out = detailJson(caller, d.row, d.doc, d.events, settings_.tz_offset_minutes, now,
-                                d.view.get());
+  json::object out =
+      detailJson(caller, d.row, d.doc, d.events, settings_.tz_offset_minutes, now, d.view.get());
   out["linked"] = d.linked;
   json::array fa;
   for (const auto& f : d.files) {

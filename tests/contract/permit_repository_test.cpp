@@ -150,6 +150,30 @@ TEST_P(PermitRepositoryContractTest, ListFiltersByStateWindowCrewRoleSearchAndSc
   q = {};
   q.area_id = 7;
   EXPECT_EQ(list(q), (std::vector<std::int64_t>{ida}));
+
+  // The feasibility check's narrow list: what it reads of other work, filled; the rest not.
+  q = {};
+  q.states = {"in_approval", "active"};
+  q.from = kT0 + hours{11};
+  q.to = kT0 + hours{13};
+  q.narrow = true;
+  q.any_order = true;
+  auto narrow = inRead<std::vector<PermitRow>>(
+      store(), [&](Transaction& tx) { return tx.permits().list(q, nullptr); });
+  ASSERT_TRUE(narrow);
+  ASSERT_EQ(narrow->size(), 1u);
+  const auto& n = narrow->front();
+  EXPECT_EQ(n.id, idb);
+  EXPECT_EQ(n.number, b.number);
+  EXPECT_EQ(n.type_code, b.type_code);
+  EXPECT_EQ(n.state, "active");
+  EXPECT_EQ(n.area_id, 8);
+  EXPECT_EQ(n.window_from, b.window_from);
+  EXPECT_EQ(n.window_to, b.window_to);
+  EXPECT_EQ(n.guardian_id, b.guardian_id);
+  EXPECT_EQ(n.conditions, b.conditions);
+  EXPECT_EQ(n.title, "");
+  EXPECT_EQ(n.doc, "");
 }
 
 TEST_P(PermitRepositoryContractTest, EventsFilesTokensAndWorkTypes) {
@@ -214,6 +238,20 @@ TEST_P(PermitRepositoryContractTest, EventsFilesTokensAndWorkTypes) {
   ASSERT_EQ(types->size(), 1u);
   EXPECT_EQ(types->front().rules_version, 2);
   EXPECT_EQ(types->front().doc, w.doc);
+
+  // Every saved version's rules are kept for the permits issued under it, and a kept version
+  // never changes (saving version 2 again with other rules leaves the first text).
+  w.doc = R"({"code":"hot_work","v":"2 again"})";
+  ASSERT_TRUE(write([&](Transaction& tx) { return tx.permits().saveWorkType(w); }));
+  auto kept = [&](const std::string& code, std::int64_t v) {
+    return inRead<std::optional<std::string>>(
+        store(), [&](Transaction& tx) { return tx.permits().workTypeVersion(code, v); });
+  };
+  ASSERT_TRUE(kept("hot_work", 1));
+  EXPECT_EQ(kept("hot_work", 1)->value_or(""), R"({"code":"hot_work"})");
+  EXPECT_EQ(kept("hot_work", 2)->value_or(""), R"({"code":"hot_work","v":2})");
+  EXPECT_FALSE(kept("hot_work", 3)->has_value());
+  EXPECT_FALSE(kept("confined_space", 1)->has_value());
 }
 
 AG_INSTANTIATE_FOR_BACKENDS(PermitRepositoryContractTest);

@@ -367,12 +367,12 @@ std::string stateLabel(const std::string& state, bool zh) {
   return it == kNames.end() ? state : (zh ? it->second.first : it->second.second);
 }
 
-json::object summaryJson(const store::PermitRow& row, const json::object& doc, bool zh, int tz) {
+json::object summaryJson(const store::PermitRow& row, const json::object& doc,
+                         const json::object* type, bool zh, int tz) {
   json::object o;
   o["id"] = row.id;
   o["number"] = row.number;
   o["type"] = row.type_code;
-  const auto* type = objectIn(doc, "work_type");
   std::string type_label = row.type_code;
   std::string level_label = row.level;
   if (type != nullptr) {

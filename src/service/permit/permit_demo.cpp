@@ -447,7 +447,6 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
                                 {"leader", leader->name},
                                 {"guardian", guardian->name},
                                 {"workers", std::move(worker_names)}};
-    doc["work_type"] = permit_json::toJson(*type, "zh-CN");
 
     // Walk the lifecycle with the state machine, as the service would, at past times.
     struct Walk {

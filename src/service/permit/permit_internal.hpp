@@ -116,7 +116,10 @@ int weekday(Instant t, int tz);
 // Permit and approval-step states in the language.
 std::string stateLabel(const std::string& state, bool zh);
 
-json::object summaryJson(const store::PermitRow& row, const json::object& doc, bool zh, int tz);
+// `type`: the permit's rules as a work type object (its labels name the type and level);
+// nullptr shows the codes.
+json::object summaryJson(const store::PermitRow& row, const json::object& doc,
+                         const json::object* type, bool zh, int tz);
 
 }  // namespace anguan::service::permit_detail
 

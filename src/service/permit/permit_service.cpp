@@ -768,7 +768,6 @@ Result<json::object> PermitService::create(const auth::Principal& caller,
     json::object doc = storedAnalysis(a);
     doc["plan"] = planJson(plan, tz);
     doc["names"] = a.names;
-    doc["work_type"] = permit_json::toJson(*a.type, "zh-CN");
     row.doc = json::serialize(doc);
   }
   std::string date = localDate(now, tz);
@@ -865,9 +864,9 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
         return Error::internal("permit.corrupt", "the stored permit is damaged");
       }
       ctx.doc = std::move(doc.as_object());
-      if (const auto* wt = objectIn(ctx.doc, "work_type")) {
-        // The snapshot of a (code, rules_version) never changes: parsed once per process.
-        AG_ASSIGN_OR_RETURN(auto view, typeView(*wt));
+      // The rules of a (code, rules_version) never change: parsed once per process.
+      AG_ASSIGN_OR_RETURN(auto view, typeView(tx, ctx.row.type_code, ctx.row.rules_version));
+      if (view != nullptr) {
         ctx.type = view->def;
       }
       ch.before_state = ctx.row.state;
@@ -995,7 +994,6 @@ Result<json::object> PermitService::update(const auth::Principal& caller, std::i
     c.doc["findings"] = stored["findings"];
     c.doc["plan"] = planJson(plan, tz);
     c.doc["names"] = a.names;
-    c.doc["work_type"] = permit_json::toJson(*a.type, "zh-CN");
     c.row.level = a.grade.level;
     c.row.org_id = a.area.org_id;
     c.row.org_path = a.area.org_path;
@@ -1291,7 +1289,9 @@ Result<json::array> PermitService::queue(const auth::Principal& caller) {
       if (row.created_by == caller.user_id.value) {
         continue;
       }
-      auto s = summaryJson(row, doc.as_object(), zh, settings_.tz_offset_minutes);
+      auto view = typeView(tx, row.type_code, row.rules_version);
+      auto s = summaryJson(row, doc.as_object(), view && *view != nullptr ? &(*view)->zh : nullptr,
+                           zh, settings_.tz_offset_minutes);
       auto steps = stepsFrom(doc.as_object());
       for (auto i : permit::openSteps(steps)) {
         if (hasRole(caller, steps[i].role)) {

@@ -179,7 +179,7 @@ json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
                         const json::object& doc, const std::vector<store::PermitEventRow>& events,
                         int tz, Instant now, const PermitService::TypeView* view) {
   const bool zh = chinese(p);
-  json::object o = summaryJson(row, doc, zh, tz);
+  json::object o = summaryJson(row, doc, view != nullptr ? &view->zh : nullptr, zh, tz);
   if (const auto* plan = objectIn(doc, "plan")) {
     o["plan"] = *plan;
   }
@@ -355,21 +355,32 @@ json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
 }  // namespace
 
 Result<std::shared_ptr<const PermitService::TypeView>> PermitService::typeView(
-    const json::object& snapshot) {
-  const auto key = std::make_pair(stringIn(snapshot, "code"), intIn(snapshot, "rules_version"));
+    store::Transaction& tx, const std::string& code, std::int64_t rules_version) {
+  auto key = std::make_pair(code, rules_version);
   {
     std::lock_guard lock(types_mutex_);
     if (auto it = type_views_.find(key); it != type_views_.end()) {
       return it->second;
     }
   }
+  AG_ASSIGN_OR_RETURN(auto kept, tx.permits().workTypeVersion(code, rules_version));
+  if (!kept) {
+    return std::shared_ptr<const TypeView>();
+  }
+  boost::system::error_code ec;
+  auto snapshot = json::parse(*kept, ec);
+  if (ec || !snapshot.is_object()) {
+    return Error::internal("permit.bad_work_type", "stored work type is damaged")
+        .with("code", code);
+  }
   auto view = std::make_shared<TypeView>();
-  AG_ASSIGN_OR_RETURN(view->def, permit_json::fromJson(snapshot));
+  AG_ASSIGN_OR_RETURN(view->def, permit_json::fromJson(snapshot.as_object()));
+  view->def.rules_version = static_cast<int>(rules_version);
   view->zh = permit_json::toJson(view->def, "zh-CN");
   view->en = permit_json::toJson(view->def, "en");
   std::lock_guard lock(types_mutex_);
   if (type_views_.size() < 256) {
-    type_views_.emplace(key, view);
+    type_views_.emplace(std::move(key), view);
   }
   return std::shared_ptr<const TypeView>(std::move(view));
 }
@@ -377,10 +388,8 @@ Result<std::shared_ptr<const PermitService::TypeView>> PermitService::typeView(
 Status PermitService::loadDetail(store::Transaction& tx, const auth::Principal& caller,
                                  DetailParts& d) {
   d.view.reset();
-  if (const auto* type = objectIn(d.doc, "work_type")) {
-    if (auto v = typeView(*type)) {  // A damaged snapshot shows the permit without it.
-      d.view = *v;
-    }
+  if (auto v = typeView(tx, d.row.type_code, d.row.rules_version)) {
+    d.view = *v;  // Damaged rules show the permit without them.
   }
   AG_ASSIGN_OR_RETURN(d.events, tx.permits().events(d.row.id));
   AG_ASSIGN_OR_RETURN(d.files, tx.permits().listFiles(d.row.id));
@@ -468,8 +477,10 @@ Result<json::object> PermitService::list(const auth::Principal& caller,
     for (const auto& row : rows) {
       boost::system::error_code ec;
       auto doc = json::parse(row.doc, ec);
+      auto view = typeView(tx, row.type_code, row.rules_version);
       items.push_back(summaryJson(row, ec || !doc.is_object() ? json::object() : doc.as_object(),
-                                  zh, settings_.tz_offset_minutes));
+                                  view && *view != nullptr ? &(*view)->zh : nullptr, zh,
+                                  settings_.tz_offset_minutes));
     }
     return {};
   }));
@@ -553,7 +564,8 @@ Result<json::object> PermitService::publicStatus(const std::string& token,
       return Error::internal("permit.corrupt", "the stored permit is damaged");
     }
     const auto& d = doc.as_object();
-    auto s = summaryJson(row, d, zh, tz);
+    auto view = typeView(tx, row.type_code, row.rules_version);
+    auto s = summaryJson(row, d, view && *view != nullptr ? &(*view)->zh : nullptr, zh, tz);
     out["number"] = s["number"];
     out["type_label"] = s["type_label"];
     out["level_label"] = s["level_label"];
@@ -644,12 +656,21 @@ Result<store::PermitFileRow> PermitService::file(const auth::Principal& caller,
 
 Result<std::int64_t> PermitService::runDeadlines(Instant now) {
   std::vector<store::PermitRow> rows;
+  std::map<std::int64_t, std::chrono::minutes> retest_every;  // active permits with a re-test
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
     store::PermitQuery q;
     q.states = {"in_approval", "issued", "active", "suspended"};
     q.limit = 5000;
     q.newest_first = false;
     AG_ASSIGN_OR_RETURN(rows, tx.permits().list(q, nullptr));
+    for (const auto& row : rows) {
+      if (row.state == "active") {
+        auto view = typeView(tx, row.type_code, row.rules_version);
+        if (view && *view != nullptr && (*view)->def.gas.periodic.count() > 0) {
+          retest_every[row.id] = (*view)->def.gas.periodic;
+        }
+      }
+    }
     return {};
   }));
   // Cheap pre-check from the stored row, so quiet permits cost no write.
@@ -671,11 +692,9 @@ Result<std::int64_t> PermitService::runDeadlines(Instant now) {
           return true;
         }
       }
-      const auto* type = objectIn(doc.as_object(), "work_type");
-      const auto* gas = type != nullptr ? objectIn(*type, "gas") : nullptr;
-      const auto periodic = gas != nullptr ? intIn(*gas, "periodic_minutes") : 0;
+      const auto every = retest_every.find(row.id);
       const auto last = lastPassingGasTest(doc.as_object());
-      return periodic > 0 && last && now >= *last + std::chrono::minutes(periodic);
+      return every != retest_every.end() && last && now >= *last + every->second;
     }
     if (row.state != "in_approval") {
       return false;

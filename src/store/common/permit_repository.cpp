@@ -86,7 +86,26 @@ Status SqlPermitRepository::saveWorkType(const WorkTypeRow& row) {
       "excluded.updated_by";
   AG_ASSIGN_OR_RETURN(auto n, execSql(conn_, sql, p));
   (void)n;
+  ParamList v(conn_.dialect());
+  const std::string keep =
+      "INSERT INTO work_type_versions (code, rules_version, doc) VALUES (" + v.add(row.code) +
+      ", " + v.add(row.rules_version) + ", " + v.add(row.doc) +
+      ") ON CONFLICT (code, rules_version) DO NOTHING";
+  AG_ASSIGN_OR_RETURN(auto kept, execSql(conn_, keep, v));
+  (void)kept;
   return {};
+}
+
+Result<std::optional<std::string>> SqlPermitRepository::workTypeVersion(
+    const std::string& code, std::int64_t rules_version) {
+  ParamList p(conn_.dialect());
+  std::optional<std::string> out;
+  AG_ASSIGN_OR_RETURN(auto ignored,
+                      conn_.run("SELECT doc FROM work_type_versions WHERE code = " + p.add(code) +
+                                    " AND rules_version = " + p.add(rules_version),
+                                p.params(), [&](const SqlRow& r) { out = r.getText(0); }));
+  (void)ignored;
+  return out;
 }
 
 Result<std::int64_t> SqlPermitRepository::insert(const PermitRow& row) {

@@ -12,6 +12,8 @@ class SqlPermitRepository final : public PermitRepository {
   explicit SqlPermitRepository(SqlConnection& conn) : conn_(conn) {}
   [[nodiscard]] Result<std::vector<WorkTypeRow>> listWorkTypes() override;
   [[nodiscard]] Status saveWorkType(const WorkTypeRow& row) override;
+  [[nodiscard]] Result<std::optional<std::string>> workTypeVersion(
+      const std::string& code, std::int64_t rules_version) override;
   [[nodiscard]] Result<std::int64_t> insert(const PermitRow& row) override;
   [[nodiscard]] Status setNumber(std::int64_t id, const std::string& number) override;
   [[nodiscard]] Result<PermitRow> get(std::int64_t id) override;

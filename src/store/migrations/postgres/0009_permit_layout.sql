@@ -1,7 +1,29 @@
--- 0009: the feasibility check's "other open work overlapping the window" from one covering index
--- (issue 3; docs/performance.md "Permit lifecycles"). It replaces permits_state_idx, whose
--- columns it starts with. (SQLite's 0009 also rebuilds the table to put `doc` last again;
--- PostgreSQL keeps a large document out of line, so reading the other columns never touches it.)
+-- 0009: faster reads and writes of permits (issue 3; docs/performance.md "Permit lifecycles").
+-- The feasibility check's "other open work overlapping the window" comes from one covering
+-- index; it replaces permits_state_idx, whose columns it starts with. (SQLite's 0009 also
+-- rebuilds the table to put `doc` last again; PostgreSQL keeps a large document out of line, so
+-- reading the other columns never touches it.)
 CREATE INDEX permits_overlap_idx ON permits (state, window_to)
   INCLUDE (window_from, id, number, type_code, area_id, guardian_id, conditions);
 DROP INDEX permits_state_idx;
+
+-- A permit no longer carries its own copy of its work type's rules (~8 KB of its document,
+-- parsed and rewritten with every action): the rules of each (code, rules_version) are kept once
+-- in work_type_versions, which saving a work type fills, and a permit's row names its version
+-- (type_code, rules_version). Existing copies move there, then out of the documents.
+CREATE TABLE work_type_versions (
+  code TEXT NOT NULL,
+  rules_version BIGINT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (code, rules_version)
+);
+INSERT INTO work_type_versions (code, rules_version, doc)
+  SELECT DISTINCT ON (type_code, rules_version) type_code, rules_version,
+         (doc::jsonb -> 'work_type')::text
+  FROM permits WHERE jsonb_typeof(doc::jsonb -> 'work_type') = 'object'
+  ORDER BY type_code, rules_version, id
+  ON CONFLICT DO NOTHING;
+INSERT INTO work_type_versions (code, rules_version, doc)
+  SELECT code, rules_version, doc FROM work_types
+  ON CONFLICT DO NOTHING;
+UPDATE permits SET doc = (doc::jsonb - 'work_type')::text WHERE doc::jsonb ? 'work_type';

@@ -183,9 +183,11 @@ class PermitService {
 
  private:
   using Mutator = std::function<Status(permit_detail::MutationCtx&)>;
-  // The view of a permit's work-type snapshot; cached by (code, rules_version).
-  // kInternal when the snapshot doesn't parse.
-  Result<std::shared_ptr<const TypeView>> typeView(const boost::json::object& snapshot);
+  // The rules of work type `code` at `rules_version` (what a permit of that row was issued
+  // under, kept in the store's work_type_versions), parsed; cached by (code, rules_version).
+  // nullptr when none is kept; kInternal when the kept rules don't parse.
+  Result<std::shared_ptr<const TypeView>> typeView(store::Transaction& tx, const std::string& code,
+                                                   std::int64_t rules_version);
 
   // Loads permit `id` in a read transaction, checks scope, runs `fn`, then saves what it
   // recorded in a write transaction guarded by the permit's version (retried when another

@@ -100,8 +100,12 @@ class PermitRepository {
   virtual ~PermitRepository() = default;
 
   [[nodiscard]] virtual Result<std::vector<WorkTypeRow>> listWorkTypes() = 0;
-  // Insert or replace by code.
+  // Insert or replace by code; also keeps `row.doc` as the rules of (code, rules_version) for
+  // workTypeVersion() unless that version is already kept (a kept version never changes).
   [[nodiscard]] virtual Status saveWorkType(const WorkTypeRow& row) = 0;
+  // The rules a permit of (code, rules_version) was issued under; nullopt when none is kept.
+  [[nodiscard]] virtual Result<std::optional<std::string>> workTypeVersion(
+      const std::string& code, std::int64_t rules_version) = 0;
 
   // Sets id, version 1. kConflict "permit.duplicate_number" when the number exists.
   [[nodiscard]] virtual Result<std::int64_t> insert(const PermitRow& row) = 0;

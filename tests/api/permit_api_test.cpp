@@ -764,6 +764,16 @@ TEST_F(PermitApiInput, WorkTypesAreAdminEditedVersionedAndAuditedAndPermitsKeepT
   ASSERT_EQ(put.status, 200u) << put.body;
   EXPECT_EQ(put.json().at("rules_version").as_int64(), v1 + 1);
   EXPECT_EQ(permit(id).at("work_type").at("rules_version").as_int64(), v1);
+  EXPECT_EQ(permit(id).at("rules_version").as_int64(), v1);
+  // The new rules serve new permits; an action's answer names the permit's rules by version only.
+  const auto id2 = create(plan());
+  EXPECT_EQ(permit(id2).at("work_type").at("rules_version").as_int64(), v1 + 1);
+  EXPECT_EQ(permit(id2).at("work_type").at("en").as_string(), "Hot work (edited)");
+  auto cancelled = post("p1leader", path(id, "cancel"), {{"reason", "测试结束"}});
+  ASSERT_EQ(cancelled.status, 200u) << cancelled.body;
+  EXPECT_EQ(cancelled.json().at("state").as_string(), "cancelled");
+  EXPECT_EQ(cancelled.json().at("rules_version").as_int64(), v1);
+  EXPECT_FALSE(cancelled.json().as_object().contains("work_type"));
   // Both changes are in the audit trail.
   auto audit = get("admin", "/api/v1/audit?entity=work_types");
   ASSERT_EQ(audit.status, 200u) << audit.body;

@@ -134,6 +134,10 @@ struct PermitService::DetailParts {
   std::vector<store::PermitFileRow> files;
   boost::json::array linked;  // {id, number, type} of linked permits the caller can see.
   std::optional<std::string> enterprise;
+  // The rules the permit was issued under (`work_type`, ~8 KB) are in GET's view; an action's
+  // answer leaves them out (they never change during the permit's life) and names them by
+  // `rules_version` only.
+  bool with_rules = true;
 };
 
 }  // namespace anguan::service

@@ -949,6 +949,7 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
 Result<json::object> PermitService::change(const auth::Principal& caller, std::int64_t id,
                                            const Mutator& fn) {
   DetailParts detail;
+  detail.with_rules = false;
   AG_RETURN_IF_ERROR(statusOf(mutate(&caller, id, fn, nullptr, &detail)));
   return composeDetail(caller, detail, clock_.now());
 }

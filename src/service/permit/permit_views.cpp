@@ -177,7 +177,7 @@ json::array linkedIds(const json::object& doc) {
 
 json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
                         const json::object& doc, const std::vector<store::PermitEventRow>& events,
-                        int tz, Instant now, const PermitService::TypeView* view) {
+                        int tz, Instant now, const PermitService::TypeView* view, bool with_rules) {
   const bool zh = chinese(p);
   json::object o = summaryJson(row, doc, view != nullptr ? &view->zh : nullptr, zh, tz);
   if (const auto* plan = objectIn(doc, "plan")) {
@@ -188,9 +188,10 @@ json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
   }
   static const permit::WorkTypeDef kNoType;
   const permit::WorkTypeDef& def = view != nullptr ? view->def : kNoType;
-  if (view != nullptr) {
+  if (view != nullptr && with_rules) {
     o["work_type"] = p.language == "en" ? view->en : view->zh;
   }
+  o["rules_version"] = row.rules_version;
   if (const auto* grade = objectIn(doc, "grade")) {
     json::array reasons;
     if (const auto* rs = arrayIn(*grade, "reasons")) {
@@ -418,8 +419,8 @@ Status PermitService::loadDetail(store::Transaction& tx, const auth::Principal& 
 
 json::object PermitService::composeDetail(const auth::Principal& caller, const DetailParts& d,
                                           Instant now) const {
-  json::object out =
-      detailJson(caller, d.row, d.doc, d.events, settings_.tz_offset_minutes, now, d.view.get());
+  json::object out = detailJson(caller, d.row, d.doc, d.events, settings_.tz_offset_minutes, now,
+                                d.view.get(), d.with_rules);
   out["linked"] = d.linked;
   json::array fa;
   for (const auto& f : d.files) {

@@ -871,6 +871,11 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
       }
       ch.before_state = ctx.row.state;
       AG_RETURN_IF_ERROR(fn(ctx));
+      if (prepare_guard.owns_lock()) {
+        // What `fn` decided under the lock is recorded (a submit is in flight from here on), so
+        // the rest of the preparation (the document, the recipients) runs beside the next one.
+        prepare_guard.unlock();
+      }
       ctx.row.updated_at = now;
       ctx.row.doc = json::serialize(ctx.doc);
       if (detail != nullptr && caller != nullptr) {

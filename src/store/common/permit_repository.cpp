@@ -87,10 +87,9 @@ Status SqlPermitRepository::saveWorkType(const WorkTypeRow& row) {
   AG_ASSIGN_OR_RETURN(auto n, execSql(conn_, sql, p));
   (void)n;
   ParamList v(conn_.dialect());
-  const std::string keep =
-      "INSERT INTO work_type_versions (code, rules_version, doc) VALUES (" + v.add(row.code) +
-      ", " + v.add(row.rules_version) + ", " + v.add(row.doc) +
-      ") ON CONFLICT (code, rules_version) DO NOTHING";
+  const std::string keep = "INSERT INTO work_type_versions (code, rules_version, doc) VALUES (" +
+                           v.add(row.code) + ", " + v.add(row.rules_version) + ", " +
+                           v.add(row.doc) + ") ON CONFLICT (code, rules_version) DO NOTHING";
   AG_ASSIGN_OR_RETURN(auto kept, execSql(conn_, keep, v));
   (void)kept;
   return {};

@@ -140,4 +140,11 @@ struct PermitService::DetailParts {
   bool with_rules = true;
 };
 
+// The rules from PermitService::typeView as the work type object summaryJson labels from (both
+// languages are in it); nullptr when none are kept or they failed to load. `v` must outlive it.
+inline const boost::json::object* rulesObject(
+    const Result<std::shared_ptr<const PermitService::TypeView>>& v) {
+  return v && *v != nullptr ? &(*v)->zh : nullptr;
+}
+
 }  // namespace anguan::service

@@ -1296,8 +1296,8 @@ Result<json::array> PermitService::queue(const auth::Principal& caller) {
         continue;
       }
       auto view = typeView(tx, row.type_code, row.rules_version);
-      auto s = summaryJson(row, doc.as_object(), view && *view != nullptr ? &(*view)->zh : nullptr,
-                           zh, settings_.tz_offset_minutes);
+      auto s =
+          summaryJson(row, doc.as_object(), rulesObject(view), zh, settings_.tz_offset_minutes);
       auto steps = stepsFrom(doc.as_object());
       for (auto i : permit::openSteps(steps)) {
         if (hasRole(caller, steps[i].role)) {

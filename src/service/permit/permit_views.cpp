@@ -480,8 +480,7 @@ Result<json::object> PermitService::list(const auth::Principal& caller,
       auto doc = json::parse(row.doc, ec);
       auto view = typeView(tx, row.type_code, row.rules_version);
       items.push_back(summaryJson(row, ec || !doc.is_object() ? json::object() : doc.as_object(),
-                                  view && *view != nullptr ? &(*view)->zh : nullptr, zh,
-                                  settings_.tz_offset_minutes));
+                                  rulesObject(view), zh, settings_.tz_offset_minutes));
     }
     return {};
   }));
@@ -566,7 +565,7 @@ Result<json::object> PermitService::publicStatus(const std::string& token,
     }
     const auto& d = doc.as_object();
     auto view = typeView(tx, row.type_code, row.rules_version);
-    auto s = summaryJson(row, d, view && *view != nullptr ? &(*view)->zh : nullptr, zh, tz);
+    auto s = summaryJson(row, d, rulesObject(view), zh, tz);
     out["number"] = s["number"];
     out["type_label"] = s["type_label"];
     out["level_label"] = s["level_label"];

@@ -2,8 +2,10 @@
 // lifecycle, the binding to permits (a gas alarm suspends hot work; resuming needs a new gas
 // test), violations from camera and positioning events, series, and every bad payload refused
 // with a reason, kept as a dead letter and counted — without storing anything.
+#include <chrono>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -96,10 +98,13 @@ class MonitorApi : public PermitApiBase {
     }
     return out;
   }
-  // Waits (up to 5 s) until `pred` holds; side effects run on their own thread.
+  // Waits (up to 30 s) until `pred` holds; side effects run on their own thread. Generous, so
+  // that a slow run (CI runs this suite under ASan, two tests on two cores) is not taken for a
+  // failure; a passing check returns at once.
   template <class Pred>
   bool eventually(Pred pred) {
-    for (int i = 0; i < 100; ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
       if (pred()) {
         return true;
       }
@@ -567,6 +572,39 @@ TEST_F(MonitorApi, TheBoardShowsLiveValuesLevelsAndTheWorkInEachArea) {
   EXPECT_TRUE(found);
 }
 
+TEST_F(MonitorApi, ASensorCreatedAMomentAgoHasAnEmptySeriesAndIsOnTheBoard) {
+  const Device d = device(cdu(), "GD-NEW", "o2");
+  auto r = get("safety", "/api/v1/monitor/sensors/" + std::to_string(d.sensor) + "/series?from=" +
+                             urlTime(-minutes(50)) + "&to=" + urlTime(minutes(50)));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_TRUE(r.json().at("points").as_array().empty());
+  bool listed = false;
+  const auto board = get("p1leader", "/api/v1/monitor/board").json();
+  for (const auto& a : board.at("areas").as_array()) {
+    for (const auto& sn : a.at("sensors").as_array()) {
+      listed = listed || sn.at("code").as_string() == d.sensor_code;
+    }
+  }
+  EXPECT_TRUE(listed);
+}
+
+// The first readings of a new device arrive together: none may be refused while another
+// request is still loading the registry that knows the device.
+TEST_F(MonitorApi, TheFirstReadingsOfANewDeviceArrivingTogetherAreAllAccepted) {
+  for (int round = 0; round < 3; ++round) {
+    const Device d = device(cdu(), "GD-RACE" + std::to_string(round), "o2");
+    std::vector<std::future<unsigned>> sent;
+    for (int i = 0; i < 8; ++i) {
+      sent.push_back(std::async(std::launch::async, [&, i] {
+        return send(d, json::object{{"readings", json::array{reading(d, 20.9, -1000 * i)}}}).status;
+      }));
+    }
+    for (auto& f : sent) {
+      EXPECT_EQ(f.get(), 200u) << "round " << round;
+    }
+  }
+}
+
 // --- MQTT through a real Mosquitto broker ---
 
 class MonitorMqtt : public MonitorApi {
@@ -691,7 +729,14 @@ TEST_F(MonitorMqtt, MessagesQueuedWhileAnguanWasAwayAreStoredOnceEach) {
   so.password = "svc-secret";
   so.client_id = "anguan-test";
   ingest_ = std::make_unique<ingest::MqttIngest>(*s().app().monitor, so);
-  ASSERT_TRUE(eventually([&] { return rawCount(d) >= 200; })) << rawCount(d);
+  ASSERT_TRUE(eventually([&] { return rawCount(d) >= 200; }))
+      << rawCount(d) << " "
+      << "received " << ingest_->stats().received << " submitted " << ingest_->stats().submitted
+      << " rejected " << ingest_->stats().rejected << " backlog " << ingest_->stats().backlog
+      << " messages " << ingest_->stats().subscriber.messages << " acks "
+      << ingest_->stats().subscriber.acks << " connects " << ingest_->stats().subscriber.connects
+      << " broker:\n"
+      << broker_.log();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(rawCount(d), 200);
 }

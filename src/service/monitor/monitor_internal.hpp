@@ -2,7 +2,9 @@
 // pipeline's per-sensor state, open alarms, and the Impl that owns the threads.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -193,9 +195,16 @@ struct MonitorService::Impl {
     std::lock_guard lock(registry_mu);
     return registry_view;
   }
-  std::atomic<bool> registry_stale{false};
+  // reloadRegistry() asks for a newer snapshot by bumping `registry_wanted`; refreshIfStale()
+  // loads one unless `registry_loaded` is already that new. A caller arriving while another
+  // thread loads waits for that load (registry_load_mu) instead of going on with the old
+  // snapshot: a device created a moment ago must not be refused as unknown.
+  std::atomic<std::uint64_t> registry_wanted{0};
+  std::atomic<std::uint64_t> registry_loaded{0};
+  std::mutex registry_load_mu;
   [[nodiscard]] Status loadRegistry();
   void refreshIfStale();
+  void markRegistryStale() { registry_wanted.fetch_add(1); }
 
   // Token hash -> device id cache.
   std::mutex tokens_mu;

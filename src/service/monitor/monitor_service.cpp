@@ -284,7 +284,9 @@ Status MonitorService::start() {
   if (m.started) {
     return {};
   }
+  const std::uint64_t want = m.registry_wanted.load();
   AG_RETURN_IF_ERROR(m.loadRegistry());
+  m.registry_loaded.store(want);
   std::vector<store::AlarmRow> open;
   std::vector<store::SensorStatusRow> status;
   std::map<std::int64_t, std::vector<store::AlarmPermit>> links;
@@ -369,18 +371,25 @@ void MonitorService::stop() {
   m.started = false;
 }
 
-void MonitorService::reloadRegistry() { impl_->registry_stale = true; }
+void MonitorService::reloadRegistry() { impl_->markRegistryStale(); }
 
 // ---- Ingestion ----
 
 void MonitorService::Impl::refreshIfStale() {
-  if (registry_stale.exchange(false)) {
-    auto st = loadRegistry();
-    if (!st) {
-      registry_stale = true;
-      log::warn("monitor: registry reload failed: {}", st.error().message());
-    }
+  if (registry_loaded.load() == registry_wanted.load()) {
+    return;
   }
+  std::lock_guard lock(registry_load_mu);
+  // Read before loading: a request made during the load asks for another one.
+  const std::uint64_t want = registry_wanted.load();
+  if (registry_loaded.load() == want) {
+    return;  // Another caller loaded it while this one waited.
+  }
+  if (auto st = loadRegistry(); !st) {
+    log::warn("monitor: registry reload failed: {}", st.error().message());
+    return;
+  }
+  registry_loaded.store(want);
 }
 
 Result<DeviceRef> MonitorService::authenticateDevice(std::string_view token) {
@@ -420,7 +429,7 @@ Result<DeviceRef> MonitorService::authenticateDevice(std::string_view token) {
   const auto reg = m.registry();
   const DeviceInfo* d = reg->device(device_id);
   if (d == nullptr) {
-    m.registry_stale = true;
+    m.markRegistryStale();
     return Error::unauthenticated("monitor.device_token_invalid", "unknown device token");
   }
   if (!d->active) {
@@ -877,6 +886,7 @@ WebhookService::MessageView MonitorService::Impl::violationMessage(
 
 Result<json::object> MonitorService::board(const auth::Principal& caller) {
   Impl& m = *impl_;
+  m.refreshIfStale();  // The board lists the devices an admin just added.
   const bool zh = zhOf(caller);
   // Work types by code, named in the caller's language (动火作业, not hot_work).
   std::unordered_map<std::string, std::string> type_names;
@@ -1310,6 +1320,7 @@ Result<json::object> MonitorService::series(const auth::Principal& caller, std::
     return Error::invalidArgument("validation.failed", "the range is longer than 400 days")
         .with("from", "range_too_long");
   }
+  m.refreshIfStale();  // A sensor created a moment ago has a (still empty) series.
   const auto reg = m.registry();
   const SensorInfo* s = reg->sensor(sensor_id);
   if (s == nullptr || !auth::inScope(caller.org_path, s->org_path)) {

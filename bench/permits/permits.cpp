@@ -1,7 +1,8 @@
 // bench/permits: N full permit lifecycles through the HTTP API with C concurrent clients
 // (issue 3, Performance). See docs/performance.md "Permit lifecycles".
 //
-//   bench_permits [--db URL] [--n 1000] [--clients 32] [--lead SECONDS]
+//   bench_permits [--db URL] [--n 1000] [--clients 32] [--lead SECONDS] [--workers W]
+//                 [--io-threads T]
 //
 // Without ANGUAN_BENCH_URL it starts the server in this process (real clock, the server's
 // default durability: group commit) on a fresh database (`--db`, default a temp SQLite file)
@@ -39,6 +40,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
+#include <sys/resource.h>
 
 #include "anguan/api/server.hpp"
 #include "anguan/core/log.hpp"
@@ -154,6 +156,14 @@ std::int64_t firstId(const Reply& r) {
   return 0;
 }
 
+// CPU seconds this process used so far (every thread: server, clients, writer).
+double cpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 [[noreturn]] void die(const std::string& msg) {
   std::fprintf(stderr, "bench_permits: %s\n", msg.c_str());
   std::exit(1);
@@ -166,6 +176,8 @@ int main(int argc, char** argv) {
   int n = 1000;
   int clients = 32;
   int lead = 0;
+  int workers = 0;     // 0: the server's default (config.hpp)
+  int io_threads = 0;  // 0: the server's default
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--db") {
@@ -176,6 +188,10 @@ int main(int argc, char** argv) {
       clients = std::atoi(argv[i + 1]);
     } else if (a == "--lead") {
       lead = std::atoi(argv[i + 1]);
+    } else if (a == "--workers") {
+      workers = std::atoi(argv[i + 1]);
+    } else if (a == "--io-threads") {
+      io_threads = std::atoi(argv[i + 1]);
     } else {
       die("unknown option " + a);
     }
@@ -192,6 +208,7 @@ int main(int argc, char** argv) {
   std::filesystem::path tmp;
   std::string host = "127.0.0.1", port;
   std::string backend = "external";
+  int options_workers = 0, options_io = 0;
   if (const char* url = std::getenv("ANGUAN_BENCH_URL"); url != nullptr && *url != '\0') {
     std::string u = url;
     u = u.substr(u.find("//") + 2);
@@ -208,6 +225,12 @@ int main(int argc, char** argv) {
     backend = db.rfind("sqlite:", 0) == 0 ? "sqlite" : "postgresql";
     anguan::server::Config config;
     config.db = db;
+    if (workers > 0) {
+      config.worker_threads = workers;
+    }
+    if (io_threads > 0) {
+      config.io_threads = io_threads;
+    }
     auto hub = anguan::api::makeEventHub();
     auto* hub_ptr = hub.get();
     auto made = anguan::server::makeApp(config, std::move(hub));
@@ -225,6 +248,8 @@ int main(int argc, char** argv) {
     options.port = 0;
     options.io_threads = config.io_threads;
     options.worker_threads = config.worker_threads;
+    options_workers = config.worker_threads;
+    options_io = config.io_threads;
     server = anguan::api::makeServer(options, anguan::server::apiServices(*app), *hub_ptr);
     if (auto st = server->start(); !st) {
       die("server: " + st.error().message());
@@ -360,6 +385,7 @@ int main(int argc, char** argv) {
 
   const json::object signature{{"kind", "password"}, {"password", kPassword}};
   const auto a0 = Clock::now();
+  const double cpu_a0 = cpuSeconds();
   runPhase([&](Client& cl, int i) -> bool {
     const json::object plan{{"type", "hot_work"},
                             {"title", "bench hot work " + std::to_string(i)},
@@ -456,6 +482,7 @@ int main(int argc, char** argv) {
     return true;
   });
   const double phase_a = std::chrono::duration<double>(Clock::now() - a0).count();
+  const double cpu_a = cpuSeconds() - cpu_a0;
   const auto now_sys = std::chrono::system_clock::now();
   const double waited = std::max(0.0, std::chrono::duration<double>(window_from - now_sys).count());
   std::fprintf(stderr, "bench_permits: phase A %.1f s (%d errors); waiting %.0f s for the window\n",
@@ -466,6 +493,7 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_until(window_from + std::chrono::milliseconds(200));
 
   const auto b0 = Clock::now();
+  const double cpu_b0 = cpuSeconds();
   runPhase([&](Client& cl, int i) -> bool {
     const std::string base = "/api/v1/permits/" + std::to_string(ids[static_cast<std::size_t>(i)]);
     auto r = cl.call("start", http::verb::post, base + "/start", json::object{}, planner);
@@ -495,6 +523,7 @@ int main(int argc, char** argv) {
     return true;
   });
   const double phase_b = std::chrono::duration<double>(Clock::now() - b0).count();
+  const double cpu_b = cpuSeconds() - cpu_b0;
 
   int done = 0;
   for (auto id : ids) {
@@ -515,20 +544,27 @@ int main(int argc, char** argv) {
     count[kind] = v.size();
   }
   const double busy = phase_a + phase_b;
-  json::object out{{"bench", "permits"},
-                   {"backend", backend},
-                   {"lifecycles", done},
-                   {"errors", errors.load()},
-                   {"clients", clients},
-                   {"lifecycles_per_s", std::round(done / busy * 10) / 10},
-                   {"calls_per_s", std::round(static_cast<double>(every.size()) / busy)},
-                   {"phase_a_s", std::round(phase_a * 100) / 100},
-                   {"phase_b_s", std::round(phase_b * 100) / 100},
-                   {"window_wait_s", std::round(waited)},
-                   {"p99_ms_all", std::round(percentile(every, 0.99) * 10) / 10},
-                   {"p99_ms", p99},
-                   {"p50_ms", p50},
-                   {"calls", count}};
+  json::object out{
+      {"bench", "permits"},
+      {"backend", backend},
+      {"lifecycles", done},
+      {"errors", errors.load()},
+      {"clients", clients},
+      {"workers", server ? options_workers : 0},
+      {"io_threads", server ? options_io : 0},
+      {"lifecycles_per_s", std::round(done / busy * 10) / 10},
+      {"calls_per_s", std::round(static_cast<double>(every.size()) / busy)},
+      {"phase_a_s", std::round(phase_a * 100) / 100},
+      {"phase_b_s", std::round(phase_b * 100) / 100},
+      {"window_wait_s", std::round(waited)},
+      // CPU seconds per wall second while measuring (2 = both cores busy), and
+      // per lifecycle: what the in-process server and clients spent together.
+      {"cpu_busy", std::round((cpu_a + cpu_b) / busy * 100) / 100},
+      {"cpu_ms_per_lifecycle", std::round((cpu_a + cpu_b) / std::max(done, 1) * 1e4) / 10},
+      {"p99_ms_all", std::round(percentile(every, 0.99) * 10) / 10},
+      {"p99_ms", p99},
+      {"p50_ms", p50},
+      {"calls", count}};
   if (!first_error.empty()) {
     out["first_error"] = first_error.substr(0, 400);
   }

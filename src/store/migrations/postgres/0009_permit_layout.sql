@@ -17,13 +17,24 @@ CREATE TABLE work_type_versions (
   doc TEXT NOT NULL,
   PRIMARY KEY (code, rules_version)
 );
+-- A document that is not JSON (the app never writes one) is left as it is rather than failing
+-- the migration: doc::jsonb would raise, so it is parsed through a helper that answers NULL.
+CREATE FUNCTION pg_temp.anguan_0009_jsonb(t TEXT) RETURNS JSONB LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN t::jsonb;
+EXCEPTION WHEN others THEN
+  RETURN NULL;
+END
+$$;
 INSERT INTO work_type_versions (code, rules_version, doc)
   SELECT DISTINCT ON (type_code, rules_version) type_code, rules_version,
-         (doc::jsonb -> 'work_type')::text
-  FROM permits WHERE jsonb_typeof(doc::jsonb -> 'work_type') = 'object'
+         (pg_temp.anguan_0009_jsonb(doc) -> 'work_type')::text
+  FROM permits WHERE jsonb_typeof(pg_temp.anguan_0009_jsonb(doc) -> 'work_type') = 'object'
   ORDER BY type_code, rules_version, id
   ON CONFLICT DO NOTHING;
 INSERT INTO work_type_versions (code, rules_version, doc)
   SELECT code, rules_version, doc FROM work_types
   ON CONFLICT DO NOTHING;
-UPDATE permits SET doc = (doc::jsonb - 'work_type')::text WHERE doc::jsonb ? 'work_type';
+UPDATE permits SET doc = (pg_temp.anguan_0009_jsonb(doc) - 'work_type')::text
+  WHERE pg_temp.anguan_0009_jsonb(doc) ? 'work_type';
+DROP FUNCTION pg_temp.anguan_0009_jsonb(TEXT);

@@ -176,8 +176,8 @@ int main(int argc, char** argv) {
   int n = 1000;
   int clients = 32;
   int lead = 0;
-  int workers = 0;     // 0: the server's default (config.hpp)
-  int io_threads = 0;  // 0: the server's default
+  int workers = 0;     // 0: the server's default (config.hpp); then the count in use
+  int io_threads = 0;  // 0: the server's default; then the count in use
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--db") {
@@ -208,7 +208,6 @@ int main(int argc, char** argv) {
   std::filesystem::path tmp;
   std::string host = "127.0.0.1", port;
   std::string backend = "external";
-  int options_workers = 0, options_io = 0;
   if (const char* url = std::getenv("ANGUAN_BENCH_URL"); url != nullptr && *url != '\0') {
     std::string u = url;
     u = u.substr(u.find("//") + 2);
@@ -248,8 +247,8 @@ int main(int argc, char** argv) {
     options.port = 0;
     options.io_threads = config.io_threads;
     options.worker_threads = config.worker_threads;
-    options_workers = config.worker_threads;
-    options_io = config.io_threads;
+    workers = config.worker_threads;
+    io_threads = config.io_threads;
     server = anguan::api::makeServer(options, anguan::server::apiServices(*app), *hub_ptr);
     if (auto st = server->start(); !st) {
       die("server: " + st.error().message());
@@ -550,8 +549,8 @@ int main(int argc, char** argv) {
       {"lifecycles", done},
       {"errors", errors.load()},
       {"clients", clients},
-      {"workers", server ? options_workers : 0},
-      {"io_threads", server ? options_io : 0},
+      {"workers", server ? workers : 0},
+      {"io_threads", server ? io_threads : 0},
       {"lifecycles_per_s", std::round(done / busy * 10) / 10},
       {"calls_per_s", std::round(static_cast<double>(every.size()) / busy)},
       {"phase_a_s", std::round(phase_a * 100) / 100},

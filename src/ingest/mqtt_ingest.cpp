@@ -77,6 +77,12 @@ struct AckSink {
       subscriber->ack(token);
     }
   }
+  void redeliver(AckToken token) {
+    std::lock_guard lock(mu);
+    if (subscriber != nullptr) {
+      subscriber->redeliver(token);
+    }
+  }
 };
 
 class MqttIngest::Impl {
@@ -198,10 +204,12 @@ class MqttIngest::Impl {
     sink_->in_flight.fetch_add(1);
     const bool ok = monitor_.submit(std::move(p.batch),
                                     [sink = sink_, token](const Result<service::IngestResult>& r) {
-                                      // A failed commit is not acknowledged: the broker redelivers
-                                      // after a reconnect.
+                                      // A failed commit is not acknowledged, and the broker only
+                                      // sends it again on a new connection: make one.
                                       if (r) {
                                         sink->ack(token);
+                                      } else {
+                                        sink->redeliver(token);
                                       }
                                       sink->in_flight.fetch_sub(1);
                                     });

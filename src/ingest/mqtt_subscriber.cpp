@@ -84,6 +84,7 @@ class MqttSubscriber::Impl {
       if (token.connection != generation_) {
         return;  // An earlier connection's message: the broker redelivers it.
       }
+      store_failing_ = false;
       mqtt::encodePuback(token.packet_id, pending_);
       ++pending_acks_;
       if (!flush_posted_ && !io_.get_executor().running_in_this_thread()) {
@@ -94,6 +95,37 @@ class MqttSubscriber::Impl {
     if (post) {
       asio::post(io_, [this] { flushAcks(); });
     }
+  }
+
+  // The message could not be stored. MQTT 5 has the broker send an unacknowledged message again
+  // only on a new connection, so drop this one (acks not yet written are dropped with it; those
+  // messages come again too and are skipped as stored). While stores keep failing the reconnect
+  // back-off keeps growing instead of starting over at every CONNACK.
+  void redeliver(AckToken token) {
+    if (token.isNull()) {
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (token.connection != generation_) {
+        return;  // That connection is gone already: the broker sends the message again anyway.
+      }
+      generation_ = 0;
+    }
+    store_failing_ = true;
+    ++redeliveries_;
+    asio::post(io_, [this, gen = token.connection] {
+      if (gen != conn_gen_) {
+        return;
+      }
+      log::warn(
+          "mqtt: a message could not be stored; reconnecting so that the broker sends it "
+          "again");
+      boost::system::error_code ignored;
+      socket_.close(ignored);
+      resume_timer_.cancel();
+      pace_timer_.cancel();
+    });
   }
 
   void pause() { paused_ = true; }
@@ -113,6 +145,7 @@ class MqttSubscriber::Impl {
     s.bytes = bytes_.load();
     s.reads = reads_.load();
     s.decode_errors = decode_errors_.load();
+    s.redeliveries = redeliveries_.load();
     s.refused = refused_.load();
     s.last_refusal = last_refusal_.load();
     return s;
@@ -302,7 +335,9 @@ class MqttSubscriber::Impl {
       got_connack_ = true;
       connected_ = true;
       ++connects_;
-      backoff_ = options_.reconnect_min;
+      if (!store_failing_) {
+        backoff_ = options_.reconnect_min;
+      }
       log::info("mqtt: connected to {}:{} as {} (session present: {})", options_.host,
                 options_.port, options_.client_id, connack->session_present);
       if (!options_.filters.empty()) {
@@ -480,6 +515,9 @@ class MqttSubscriber::Impl {
                           return;
                         }
                         acks_ += acks;
+                        if (acks > 0 && !store_failing_) {
+                          backoff_ = options_.reconnect_min;
+                        }
                         flush();
                         closeIfStopped();
                       });
@@ -542,6 +580,9 @@ class MqttSubscriber::Impl {
   std::atomic<std::uint64_t> bytes_{0};
   std::atomic<std::uint64_t> reads_{0};
   std::atomic<std::uint64_t> decode_errors_{0};
+  std::atomic<std::uint64_t> redeliveries_{0};
+  // Set by redeliver(), cleared by the next ack of a stored message.
+  std::atomic<bool> store_failing_{false};
   std::atomic<std::uint64_t> refused_{0};
   std::atomic<std::uint8_t> last_refusal_{0};
 };
@@ -552,6 +593,7 @@ MqttSubscriber::MqttSubscriber(MqttSubscriberOptions options, Handler handler)
 MqttSubscriber::~MqttSubscriber() = default;
 
 void MqttSubscriber::ack(AckToken token) { impl_->ack(token); }
+void MqttSubscriber::redeliver(AckToken token) { impl_->redeliver(token); }
 void MqttSubscriber::pause() { impl_->pause(); }
 void MqttSubscriber::resume() { impl_->resume(); }
 MqttSubscriberStats MqttSubscriber::stats() const { return impl_->stats(); }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "anguan/core/broker_auth.hpp"
 #include "anguan/core/crypto.hpp"
@@ -119,6 +120,31 @@ class MonitorApi : public PermitApiBase {
       return -1;
     }
     return std::stoll(r.body.substr(pos + name.size() + 2));
+  }
+  // Runs SQL on the test database from a connection of its own (to make the store fail).
+  void sql(const std::string& statement) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(s().dbPath().c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &err);
+    EXPECT_EQ(rc, SQLITE_OK) << statement << ": " << (err != nullptr ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+  }
+  void breakReadings() {
+    sql("CREATE TRIGGER test_fail_readings BEFORE INSERT ON readings "
+        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  }
+  void mendReadings() { sql("DROP TRIGGER test_fail_readings"); }
+  std::int64_t flaggedCount(const Device& d) {
+    auto r = get("safety", "/api/v1/monitor/sensors/" + std::to_string(d.sensor) + "/series?from=" +
+                               urlTime(-minutes(50)) + "&to=" + urlTime(minutes(50)));
+    std::int64_t n = 0;
+    for (const auto& p : r.json().at("points").as_array()) {
+      n += p.at("flags").as_array().empty() ? 0 : 1;
+    }
+    return n;
   }
   std::string employeeNo(const std::string& user) {
     auto r = get("admin", "/api/v1/people/" + std::to_string(personOf(user)));
@@ -607,6 +633,36 @@ TEST_F(MonitorApi, TheFirstReadingsOfANewDeviceArrivingTogetherAreAllAccepted) {
 
 // --- MQTT through a real Mosquitto broker ---
 
+// A commit that fails leaves the pipeline's memory as it was: the same readings sent again are
+// cleaned and evaluated as the first time (not flagged as duplicates of themselves), and the alarm
+// they change is changed in the database too.
+TEST_F(MonitorApi, ReadingsWhoseCommitFailedAreTakenAsNewWhenSentAgain) {
+  const Device d = device(cdu(), "GD-F1", "combustible_lel");
+  ASSERT_EQ(one(d, 30.0).status, 200u);
+  auto list = sensorAlarms(d);
+  ASSERT_EQ(list.size(), 1u);
+  const std::string a = "/api/v1/monitor/alarms/" + std::to_string(list[0].at("id").as_int64());
+  ASSERT_EQ(post("safety", a + "/acknowledge", json::object{}).status, 200u);
+
+  const json::value clean_air = {{"readings", json::array{reading(d, 0.0, 1000)}}};
+  breakReadings();
+  auto r = send(d, clean_air);
+  EXPECT_EQ(r.status, 503u) << r.body;
+  EXPECT_EQ(r.errorCode(), "store.commit_failed") << r.body;
+  EXPECT_EQ(get("safety", a).json().at("state").as_string(), "acknowledged");
+  EXPECT_EQ(rawCount(d), 1);
+  EXPECT_EQ(metric("anguan_ingest_commit_failures_total"), 1);
+
+  mendReadings();
+  r = send(d, clean_air);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("accepted").as_int64(), 1);
+  EXPECT_EQ(r.json().at("flagged").as_int64(), 0) << "taken for a duplicate of itself";
+  EXPECT_EQ(get("safety", a).json().at("state").as_string(), "cleared");
+  EXPECT_EQ(rawCount(d), 2);
+  EXPECT_EQ(flaggedCount(d), 0);
+}
+
 class MonitorMqtt : public MonitorApi {
  protected:
   // A broker with the shipped limits, password and ACL files generated from anguan's device
@@ -739,6 +795,47 @@ TEST_F(MonitorMqtt, MessagesQueuedWhileAnguanWasAwayAreStoredOnceEach) {
       << broker_.log();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(rawCount(d), 200);
+}
+
+// Messages whose commit failed are not acknowledged; the broker sends them again only on a new
+// connection, which anguan makes. Once the store works again every one is stored, once, and none
+// is flagged as a duplicate of itself.
+TEST_F(MonitorMqtt, MessagesWhoseCommitFailedComeAgainAndAreStoredOnceEach) {
+  const Device d = device(cdu(), "GD-M4", "o2", 1);
+  startBroker();
+  breakReadings();
+  ingest::MqttPublisherOptions o;
+  o.port = broker_.port();
+  o.client_id = "pub-m4";
+  o.username = d.code;
+  o.password = d.token;
+  auto pub = ingest::MqttPublisher::connect(o);
+  ASSERT_TRUE(pub) << pub.error().message();
+  std::vector<ingest::OutgoingMessage> msgs;
+  const auto t0 = toMillis(s().clock().now()) - 60000;
+  for (int i = 0; i < 20; ++i) {
+    msgs.push_back({"anguan/p1/GD-M4/telemetry",
+                    json::serialize(json::object{
+                        {"readings", json::array{json::object{{"sensor", d.sensor_code},
+                                                              {"ts", t0 + i * 100},
+                                                              {"value", 20.9}}}}})});
+  }
+  auto rep = (*pub)->publish(msgs, 1);
+  ASSERT_TRUE(rep) << rep.error().message();
+  EXPECT_EQ(rep->accepted, 20u);
+  ASSERT_TRUE(eventually([&] { return s().app().monitor->stats().commit_failures > 0; }));
+  EXPECT_EQ(rawCount(d), 0);
+
+  mendReadings();
+  ASSERT_TRUE(eventually([&] { return rawCount(d) >= 20; }))
+      << rawCount(d) << " redeliveries " << ingest_->stats().subscriber.redeliveries << " connects "
+      << ingest_->stats().subscriber.connects << " broker:\n"
+      << broker_.log();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(rawCount(d), 20);
+  EXPECT_EQ(flaggedCount(d), 0);
+  EXPECT_GE(ingest_->stats().subscriber.redeliveries, 1u);
+  EXPECT_GE(ingest_->stats().subscriber.connects, 2u);
 }
 
 }  // namespace

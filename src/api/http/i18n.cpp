@@ -56,6 +56,8 @@ const std::map<std::string, Text>& catalogue() {
       {"import.invalid",
        {"导入文件中有错误，未导入任何数据", "The file has errors; nothing was imported"}},
       {"import.bad_format", {"格式参数应为 csv 或 xlsx", "format must be csv or xlsx"}},
+      {"store.commit_failed",
+       {"数据库暂时无法保存，请稍后重试", "The database could not save this; retry later"}},
       {"storage.unavailable",
        {"数据库暂时不可用，请稍后重试", "The database is unavailable; retry later"}},
       {"permit.not_found", {"作业票不存在", "No such permit"}},

@@ -245,7 +245,7 @@ struct MonitorService::Impl {
 
   // Stats.
   std::atomic<std::int64_t> n_batches{0}, n_readings{0}, n_flagged{0}, n_rejected{0}, n_refused{0},
-      n_duplicates{0}, n_commits{0}, n_alarms{0}, n_violations{0};
+      n_duplicates{0}, n_commits{0}, n_commit_failures{0}, n_alarms{0}, n_violations{0};
 
   std::unique_ptr<EnvironmentCheck> environment;
 

@@ -3,6 +3,7 @@
 // transaction before answering the batches and publishing the changes.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_set>
 
 #include "anguan/core/log.hpp"
@@ -79,6 +80,13 @@ const char* escalationRole(int level) {
 }
 
 std::string severityZh(const std::string& s) { return s == "critical" ? "报警" : "预警"; }
+
+// What every job of a failed commit is answered with, whatever the cause: the commit is shared by
+// many devices' batches, so the cause (say, a constraint) says nothing about this job, and the job
+// may be sent again as it is.
+Error commitFailed() {
+  return Error::unavailable("store.commit_failed", "The database could not commit, retry later");
+}
 
 }  // namespace
 
@@ -194,7 +202,33 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
   std::vector<store::DeadLetter> dead;
   std::uint32_t dup_seq = 0;
 
+  // What this commit changes in the pipeline's memory, kept so that a failed commit can put it
+  // back: the readings come again (the MQTT broker redelivers, an HTTP client retries) and must
+  // then be cleaned and evaluated as the first time, not flagged as duplicates of themselves.
+  std::unordered_map<std::int64_t, std::optional<SensorRuntime>> runtime_before;
+  std::unordered_map<std::int64_t, OpenAlarm> alarms_before;  // Stored alarms only (id > 0).
+  std::optional<monitor::ViolationDeduper> deduper_before;
+  if (std::any_of(jobs.begin(), jobs.end(), [](const Job& j) {
+        return j.kind == Job::Kind::kBatch && !j.batch.events.empty();
+      })) {
+    deduper_before = deduper;
+  }
+  auto keepSensor = [&](std::int64_t sensor_id) {
+    if (runtime_before.count(sensor_id) != 0) {
+      return;
+    }
+    auto it = runtime.find(sensor_id);
+    runtime_before.emplace(
+        sensor_id, it == runtime.end() ? std::nullopt : std::optional<SensorRuntime>(it->second));
+  };
+
   std::unique_lock alarms_lock(alarms_mu);
+
+  auto keepAlarm = [&](std::int64_t id) {
+    if (id > 0 && alarms_before.count(id) == 0) {
+      alarms_before.emplace(id, open_alarms.at(id));
+    }
+  };
 
   auto event = [&](std::int64_t id, const std::string& name, std::int64_t actor,
                    std::string detail) {
@@ -215,6 +249,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
     const auto key = std::make_pair(s.id, condition);
     auto it = alarm_by_key.find(key);
     if (it != alarm_by_key.end()) {
+      keepAlarm(it->second);
       OpenAlarm& a = open_alarms.at(it->second);
       const bool was_cleared = a.alarm.state == monitor::AlarmState::kCleared ||
                                a.alarm.state == monitor::AlarmState::kClearedUnacknowledged;
@@ -267,6 +302,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
     if (it == alarm_by_key.end()) {
       return;
     }
+    keepAlarm(it->second);
     OpenAlarm& a = open_alarms.at(it->second);
     if (monitor::apply(a.alarm, monitor::AlarmEvent::kClear, now)) {
       event(it->second, "clear", 0, "");
@@ -286,6 +322,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
             i, Error::conflict("monitor.alarm_closed", "the alarm is closed already"));
         continue;
       }
+      keepAlarm(job.alarm_id);
       auto st = monitor::apply(it->second.alarm, job.action, now);
       if (!st) {
         action_results.emplace_back(i, st.error());
@@ -341,6 +378,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
       for (auto& [id, a] : open_alarms) {
         auto level = monitor::escalationDue(a.alarm, now, cfg.ack_sla);
         if (level && *level > a.alarm.escalation_level) {
+          keepAlarm(id);
           a.alarm.escalation_level = *level;
           event(id, "escalate", 0, escalationRole(*level));
           SideEffect fx;
@@ -370,6 +408,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
       if (s == nullptr) {
         continue;  // Removed since decode.
       }
+      keepSensor(r.sensor_id);
       auto [rtit, inserted] = runtime.try_emplace(r.sensor_id, s->cleaning);
       SensorRuntime& rt = rtit->second;
       const monitor::Reading reading{r.value, r.at};
@@ -589,12 +628,32 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
       return {};
     });
     n_commits.fetch_add(1, std::memory_order_relaxed);
+    if (!committed) {
+      n_commit_failures.fetch_add(1, std::memory_order_relaxed);
+    }
   }
 
   // 4. Apply the outcome to memory, answer, publish.
   std::vector<std::pair<store::AlarmRow, std::vector<store::AlarmPermit>>> to_publish;
+  if (!committed) {
+    for (auto& [sid, before] : runtime_before) {
+      if (before) {
+        runtime.insert_or_assign(sid, std::move(*before));
+      } else {
+        runtime.erase(sid);
+      }
+    }
+    if (deduper_before) {
+      deduper = std::move(*deduper_before);
+    }
+  }
   {
     std::lock_guard lock(alarms_mu);
+    if (!committed) {
+      for (auto& [id, before] : alarms_before) {
+        open_alarms.insert_or_assign(id, std::move(before));
+      }
+    }
     for (auto& [id, row] : alarm_rows) {
       auto it = open_alarms.find(id);
       if (it == open_alarms.end()) {
@@ -664,13 +723,13 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
         n_flagged.fetch_add(results[i].flagged, std::memory_order_relaxed);
         job.done(results[i]);
       } else {
-        job.done(committed.error());
+        job.done(commitFailed());
       }
     } else if (job.kind == Job::Kind::kTick && job.tick_done) {
       if (committed) {
         job.tick_done(static_cast<std::int64_t>(alarm_rows.size()));
       } else {
-        job.tick_done(committed.error());
+        job.tick_done(commitFailed());
       }
     }
   }
@@ -682,7 +741,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
     if (!res) {
       job.action_done(res);
     } else if (!committed) {
-      job.action_done(committed.error());
+      job.action_done(commitFailed());
     } else {
       Result<store::AlarmRow> found = Error::notFound("monitor.alarm_not_found", "no such alarm");
       for (const auto& [row, links] : to_publish) {

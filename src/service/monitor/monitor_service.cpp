@@ -501,6 +501,7 @@ IngestStats MonitorService::stats() const {
   s.refused_full = m.n_refused.load();
   s.duplicates = m.n_duplicates.load();
   s.commits = m.n_commits.load();
+  s.commit_failures = m.n_commit_failures.load();
   s.alarms_raised = m.n_alarms.load();
   s.violations = m.n_violations.load();
   {

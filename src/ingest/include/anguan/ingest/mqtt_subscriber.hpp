@@ -19,6 +19,9 @@
 //  - ack(token) sends the PUBACK. Acks from many threads are coalesced into one socket write: they
 //    wait up to 1 ms, or until a quarter of Receive Maximum is waiting. An ack for a message
 //    received on an earlier connection is dropped: the broker redelivers it.
+//  - redeliver(token) says the message could not be stored: the connection is dropped and made
+//    again (MQTT 5 lets the broker resend unacknowledged messages only on a new connection), with
+//    the back-off growing while stores keep failing.
 //  - pause() stops reading from the socket (the broker then stops at Receive Maximum in flight);
 //    resume() reads again. Keep-alive pings continue while paused.
 //
@@ -79,6 +82,7 @@ struct MqttSubscriberStats {
   std::uint64_t bytes = 0;          // Bytes read from the socket.
   std::uint64_t reads = 0;          // Socket reads that returned data.
   std::uint64_t decode_errors = 0;  // Malformed packets (each drops the connection).
+  std::uint64_t redeliveries = 0;   // Connections dropped by redeliver().
   std::uint64_t refused = 0;        // CONNACKs with a failure reason (e.g. bad password).
   std::uint8_t last_refusal = 0;    // The reason code of the last refusing CONNACK or SUBACK.
 };
@@ -95,6 +99,9 @@ class MqttSubscriber {
 
   // Sends the PUBACK for `token` (no-op for a null token or one from an earlier connection).
   void ack(AckToken token);
+  // The message of `token` could not be stored: reconnect so that the broker sends it again
+  // (no-op for a null token or one from an earlier connection).
+  void redeliver(AckToken token);
   void pause();
   void resume();
   MqttSubscriberStats stats() const;

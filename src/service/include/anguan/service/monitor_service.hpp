@@ -116,6 +116,7 @@ struct IngestStats {
   std::int64_t refused_full = 0;  // submit() refusals (back-pressure).
   std::int64_t duplicates = 0;    // Redelivered messages skipped.
   std::int64_t commits = 0;
+  std::int64_t commit_failures = 0;  // Commits that failed (their jobs were answered with 503).
   std::int64_t alarms_raised = 0;
   std::int64_t violations = 0;
   std::int64_t queued_readings = 0;

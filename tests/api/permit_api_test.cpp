@@ -233,6 +233,33 @@ TEST_F(PermitApiApproval, SignaturesAreChecked) {
 
 // --- concurrency ------------------------------------------------------------------------------
 
+// "Waiting for your approval" reaches the approver's open WebSocket when the plan is submitted.
+// The scheduler does not run in these tests: the push follows the commit by itself.
+TEST_F(PermitApiApproval, TheApproverIsPushedWaitingForApprovalWhenThePlanIsSubmitted) {
+  const auto id = create(plan());
+  std::map<std::string, std::unique_ptr<WsClient>> ws;
+  for (const char* u : {"p1unit", "dept", "hse", "leader", "safety"}) {
+    ws[u] = std::make_unique<WsClient>(s().port(), token(u));
+    ASSERT_TRUE(ws[u]->connected()) << u;
+    ws[u]->send(R"({"op":"subscribe","topic":"notify.user"})");
+    ASSERT_NE(ws[u]->receive(std::chrono::seconds(2)).find("subscribed"), std::string::npos) << u;
+  }
+  ASSERT_EQ(submit(id).status, 200u);
+  const auto p = permit(id);
+  const int i = openStep(p);
+  ASSERT_GE(i, 0);
+  const std::string user = userFor(
+      std::string(p.at("steps").as_array()[static_cast<std::size_t>(i)].at("role").as_string()));
+  ASSERT_TRUE(ws.count(user)) << user;
+  std::string msg;
+  for (int n = 0; n < 10 && msg.find("approval_waiting") == std::string::npos; ++n) {
+    msg = ws.at(user)->receive(std::chrono::seconds(1));
+  }
+  EXPECT_NE(msg.find("\"notify.user\""), std::string::npos) << msg;
+  EXPECT_NE(msg.find("permit.approval_waiting"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("\"entity_id\":" + std::to_string(id)), std::string::npos) << msg;
+}
+
 class PermitApiConcurrency : public PermitApiBase {};
 
 TEST_F(PermitApiConcurrency, TwoApproversOfOneStepExactlyOneWins) {

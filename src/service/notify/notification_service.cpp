@@ -5,8 +5,66 @@
 
 #include <boost/json.hpp>
 
+#include "anguan/core/log.hpp"
+
 namespace anguan::service {
 namespace json = boost::json;
+
+namespace {
+constexpr std::int64_t kDispatchLimit = 500;
+}  // namespace
+
+NotificationService::NotificationService(store::Store& store, const Clock& clock,
+                                         EventPublisher& events)
+    : store_(store), clock_(clock), events_(events) {
+  dispatcher_ = std::thread([this] { dispatcherLoop(); });
+}
+
+NotificationService::~NotificationService() {
+  {
+    std::lock_guard lock(nudge_mutex_);
+    stopping_ = true;
+  }
+  nudge_cv_.notify_one();
+  dispatcher_.join();
+}
+
+void NotificationService::nudge() {
+  {
+    std::lock_guard lock(nudge_mutex_);
+    if (nudged_) {
+      return;  // The dispatcher has not started on the last nudge yet: it will push this too.
+    }
+    nudged_ = true;
+  }
+  nudge_cv_.notify_one();
+}
+
+void NotificationService::dispatcherLoop() {
+  std::unique_lock lock(nudge_mutex_);
+  for (;;) {
+    nudge_cv_.wait(lock, [this] { return nudged_ || stopping_; });
+    if (stopping_) {
+      return;
+    }
+    // Cleared before the read: a commit after this point nudges again and is pushed next round.
+    nudged_ = false;
+    lock.unlock();
+    Result<std::int64_t> pushed = 0;
+    {
+      // Waits for a scheduled dispatch() in progress: its read may predate the nudging commit.
+      std::lock_guard guard(dispatch_mutex_);
+      pushed = dispatchLocked(kDispatchLimit);
+    }
+    if (!pushed) {
+      log::warn("notifications: push failed (the scheduler retries): {}", pushed.error().message());
+    }
+    lock.lock();
+    if (pushed && *pushed >= kDispatchLimit) {
+      nudged_ = true;  // More are waiting.
+    }
+  }
+}
 
 Result<std::int64_t> NotificationService::enqueue(store::Transaction& tx,
                                                   const NotificationDraft& draft, Instant now) {
@@ -47,6 +105,10 @@ Result<std::int64_t> NotificationService::dispatch(std::int64_t limit) {
   if (!guard.owns_lock()) {
     return 0;
   }
+  return dispatchLocked(limit);
+}
+
+Result<std::int64_t> NotificationService::dispatchLocked(std::int64_t limit) {
   std::vector<store::Notification> pending;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
     AG_ASSIGN_OR_RETURN(pending, tx.notifications().pendingPush(limit, 10));

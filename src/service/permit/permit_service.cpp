@@ -967,8 +967,7 @@ void PermitService::afterCommit(const std::string& org_path, std::int64_t id,
   e.json = json::serialize(json::object{{"id", id}, {"state", state}});
   events_.publish(e);
   if (notified) {
-    auto dispatched = notifications_.dispatch();
-    (void)dispatched;
+    notifications_.nudge();
   }
 }
 

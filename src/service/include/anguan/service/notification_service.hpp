@@ -1,16 +1,20 @@
 // Notifications through the outbox: a use case calls enqueue() inside its own write
 // transaction, so a notification exists exactly when the change that caused it committed. After
-// the commit, dispatch() pushes unpushed notifications over the EventPublisher (WebSocket topic
-// "notify.user", only to the recipient) and marks them pushed; the scheduler also calls it
-// periodically, so a push that failed (or a node that crashed between commit and push) is
-// retried. The in-app list, unread count and "mark read" read the same table.
+// the commit, the use case calls nudge(): the service's dispatcher thread then pushes unpushed
+// notifications over the EventPublisher (WebSocket topic "notify.user", only to the recipient) and
+// marks them pushed, many commits' worth in one read and one write, while the request that
+// caused them is answered without waiting for a second commit. The scheduler also calls
+// dispatch() periodically, so a push that failed (or a node that crashed between commit and push)
+// is retried. The in-app list, unread count and "mark read" read the same table.
 //
 // Thread safety: safe from any thread.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "anguan/core/clock.hpp"
@@ -41,8 +45,11 @@ struct NotificationPage {
 
 class NotificationService {
  public:
-  NotificationService(store::Store& store, const Clock& clock, EventPublisher& events)
-      : store_(store), clock_(clock), events_(events) {}
+  // Starts the dispatcher thread; the destructor stops it (destroy before store and events).
+  NotificationService(store::Store& store, const Clock& clock, EventPublisher& events);
+  ~NotificationService();
+  NotificationService(const NotificationService&) = delete;
+  NotificationService& operator=(const NotificationService&) = delete;
 
   // Stores one notification per distinct recipient account. Returns how many were stored.
   [[nodiscard]] static Result<std::int64_t> enqueue(store::Transaction& tx,
@@ -57,6 +64,9 @@ class NotificationService {
   // or the next scheduled run, pushes what is left), so concurrent writers never contend for
   // the same outbox rows.
   [[nodiscard]] Result<std::int64_t> dispatch(std::int64_t limit = 500);
+  // Asks the dispatcher thread to push what is unpushed, soon. Call after a commit that
+  // enqueued notifications; returns at once.
+  void nudge();
 
   [[nodiscard]] Result<NotificationPage> list(const auth::Principal& caller, bool unread_only,
                                               std::int64_t page, std::int64_t page_size);
@@ -64,10 +74,18 @@ class NotificationService {
   [[nodiscard]] Result<std::int64_t> markRead(const auth::Principal& caller, std::int64_t id);
 
  private:
+  void dispatcherLoop();
+  Result<std::int64_t> dispatchLocked(std::int64_t limit);
+
   store::Store& store_;
   const Clock& clock_;
   EventPublisher& events_;
   std::mutex dispatch_mutex_;
+  std::mutex nudge_mutex_;
+  std::condition_variable nudge_cv_;
+  bool nudged_ = false;    // Guarded by nudge_mutex_.
+  bool stopping_ = false;  // Guarded by nudge_mutex_.
+  std::thread dispatcher_;
 };
 
 }  // namespace anguan::service

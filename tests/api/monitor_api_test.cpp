@@ -140,8 +140,10 @@ class MonitorApi : public PermitApiBase {
   std::int64_t flaggedCount(const Device& d) {
     auto r = get("safety", "/api/v1/monitor/sensors/" + std::to_string(d.sensor) + "/series?from=" +
                                urlTime(-minutes(50)) + "&to=" + urlTime(minutes(50)));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    const json::value body = r.json();
     std::int64_t n = 0;
-    for (const auto& p : r.json().at("points").as_array()) {
+    for (const auto& p : body.at("points").as_array()) {
       n += p.at("flags").as_array().empty() ? 0 : 1;
     }
     return n;

@@ -693,6 +693,29 @@ class MonitorMqtt : public MonitorApi {
     AG_ASSIGN_OR_RETURN(auto pub, ingest::MqttPublisher::connect(o));
     return pub->publish({{topic, payload}}, 1);
   }
+  // Publishes `n` QoS 1 messages as device `d`, one normal O2 reading each, 100 ms apart from a
+  // minute ago.
+  void publishReadings(const Device& d, int n) {
+    ingest::MqttPublisherOptions o;
+    o.port = broker_.port();
+    o.client_id = "pub-" + d.code;
+    o.username = d.code;
+    o.password = d.token;
+    auto pub = ingest::MqttPublisher::connect(o);
+    ASSERT_TRUE(pub) << pub.error().message();
+    std::vector<ingest::OutgoingMessage> msgs;
+    const auto t0 = toMillis(s().clock().now()) - 60000;
+    for (int i = 0; i < n; ++i) {
+      msgs.push_back({"anguan/p1/" + d.code + "/telemetry",
+                      json::serialize(json::object{
+                          {"readings", json::array{json::object{{"sensor", d.sensor_code},
+                                                                {"ts", t0 + i * 100},
+                                                                {"value", 20.9}}}}})});
+    }
+    auto rep = (*pub)->publish(msgs, 1);
+    ASSERT_TRUE(rep) << rep.error().message();
+    EXPECT_EQ(rep->accepted, static_cast<decltype(rep->accepted)>(n));
+  }
   void TearDown() override {
     if (ingest_) {
       ingest_->stop();
@@ -761,25 +784,7 @@ TEST_F(MonitorMqtt, MessagesQueuedWhileAnguanWasAwayAreStoredOnceEach) {
   // anguan goes away; its persistent session keeps collecting.
   ingest_->stop();
   ingest_.reset();
-  ingest::MqttPublisherOptions o;
-  o.port = broker_.port();
-  o.client_id = "pub-m3";
-  o.username = d.code;
-  o.password = d.token;
-  auto pub = ingest::MqttPublisher::connect(o);
-  ASSERT_TRUE(pub) << pub.error().message();
-  std::vector<ingest::OutgoingMessage> msgs;
-  const auto t0 = toMillis(s().clock().now()) - 60000;
-  for (int i = 0; i < 200; ++i) {
-    msgs.push_back({"anguan/p1/GD-M3/telemetry",
-                    json::serialize(json::object{
-                        {"readings", json::array{json::object{{"sensor", d.sensor_code},
-                                                              {"ts", t0 + i * 100},
-                                                              {"value", 20.9}}}}})});
-  }
-  auto rep = (*pub)->publish(msgs, 1);
-  ASSERT_TRUE(rep) << rep.error().message();
-  EXPECT_EQ(rep->accepted, 200u);
+  publishReadings(d, 200);
   // Back again: everything queued arrives, once.
   ingest::MqttSubscriberOptions so;
   so.port = broker_.port();
@@ -806,25 +811,7 @@ TEST_F(MonitorMqtt, MessagesWhoseCommitFailedComeAgainAndAreStoredOnceEach) {
   const Device d = device(cdu(), "GD-M4", "o2", 1);
   startBroker();
   breakReadings();
-  ingest::MqttPublisherOptions o;
-  o.port = broker_.port();
-  o.client_id = "pub-m4";
-  o.username = d.code;
-  o.password = d.token;
-  auto pub = ingest::MqttPublisher::connect(o);
-  ASSERT_TRUE(pub) << pub.error().message();
-  std::vector<ingest::OutgoingMessage> msgs;
-  const auto t0 = toMillis(s().clock().now()) - 60000;
-  for (int i = 0; i < 20; ++i) {
-    msgs.push_back({"anguan/p1/GD-M4/telemetry",
-                    json::serialize(json::object{
-                        {"readings", json::array{json::object{{"sensor", d.sensor_code},
-                                                              {"ts", t0 + i * 100},
-                                                              {"value", 20.9}}}}})});
-  }
-  auto rep = (*pub)->publish(msgs, 1);
-  ASSERT_TRUE(rep) << rep.error().message();
-  EXPECT_EQ(rep->accepted, 20u);
+  publishReadings(d, 20);
   ASSERT_TRUE(eventually([&] { return s().app().monitor->stats().commit_failures > 0; }));
   EXPECT_EQ(rawCount(d), 0);
 

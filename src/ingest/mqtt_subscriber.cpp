@@ -515,9 +515,6 @@ class MqttSubscriber::Impl {
                           return;
                         }
                         acks_ += acks;
-                        if (acks > 0 && !store_failing_) {
-                          backoff_ = options_.reconnect_min;
-                        }
                         flush();
                         closeIfStopped();
                       });

@@ -81,13 +81,6 @@ const char* escalationRole(int level) {
 
 std::string severityZh(const std::string& s) { return s == "critical" ? "报警" : "预警"; }
 
-// What every job of a failed commit is answered with, whatever the cause: the commit is shared by
-// many devices' batches, so the cause (say, a constraint) says nothing about this job, and the job
-// may be sent again as it is.
-Error commitFailed() {
-  return Error::unavailable("store.commit_failed", "The database could not commit, retry later");
-}
-
 }  // namespace
 
 // ---- Queue ----
@@ -723,13 +716,15 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
         n_flagged.fetch_add(results[i].flagged, std::memory_order_relaxed);
         job.done(results[i]);
       } else {
-        job.done(commitFailed());
+        // Whatever the cause: the commit is shared by many devices' batches, so it says nothing
+        // about this one, which may be sent again as it is.
+        job.done(store::commitFailed());
       }
     } else if (job.kind == Job::Kind::kTick && job.tick_done) {
       if (committed) {
         job.tick_done(static_cast<std::int64_t>(alarm_rows.size()));
       } else {
-        job.tick_done(commitFailed());
+        job.tick_done(store::commitFailed());
       }
     }
   }
@@ -741,7 +736,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
     if (!res) {
       job.action_done(res);
     } else if (!committed) {
-      job.action_done(commitFailed());
+      job.action_done(store::commitFailed());
     } else {
       Result<store::AlarmRow> found = Error::notFound("monitor.alarm_not_found", "no such alarm");
       for (const auto& [row, links] : to_publish) {

@@ -10,10 +10,6 @@
 namespace anguan::service {
 namespace json = boost::json;
 
-namespace {
-constexpr std::int64_t kDispatchLimit = 500;
-}  // namespace
-
 NotificationService::NotificationService(store::Store& store, const Clock& clock,
                                          EventPublisher& events)
     : store_(store), clock_(clock), events_(events) {

@@ -69,10 +69,6 @@ Status runCallback(const TxFn& fn, Transaction& tx) {
   return Error::internal("store.callback_failed", "Internal error");
 }
 
-Error batchFailed() {
-  return Error::unavailable("store.commit_failed", "The database could not commit, retry later");
-}
-
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, bool temporary, int max_batch)
@@ -280,21 +276,21 @@ class SqliteStore final : public Store {
       if (!writer_->inTransaction()) {
         // SQLite rolled the whole transaction back itself (I/O error, disk full): the
         // callbacks that already succeeded lost their work too.
-        failAll(batchFailed());
+        failAll(commitFailed());
         return;
       }
       if (status) {
         status = writer_->command("RELEASE w");
       } else if (!writer_->command("ROLLBACK TO w") || !writer_->command("RELEASE w")) {
         (void)writer_->script("ROLLBACK");
-        failAll(batchFailed());
+        failAll(commitFailed());
         return;
       }
       results.push_back(std::move(status));
     }
     if (auto committed = writer_->command("COMMIT"); !committed) {
       (void)writer_->script("ROLLBACK");
-      failAll(batchFailed());
+      failAll(commitFailed());
       return;
     }
     ++write_batches_;

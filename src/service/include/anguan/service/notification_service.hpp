@@ -63,7 +63,8 @@ class NotificationService {
   // at a time per process: a call while another is running returns 0 at once (the running one,
   // or the next scheduled run, pushes what is left), so concurrent writers never contend for
   // the same outbox rows.
-  [[nodiscard]] Result<std::int64_t> dispatch(std::int64_t limit = 500);
+  static constexpr std::int64_t kDispatchLimit = 500;
+  [[nodiscard]] Result<std::int64_t> dispatch(std::int64_t limit = kDispatchLimit);
   // Asks the dispatcher thread to push what is unpushed, soon. Call after a commit that
   // enqueued notifications; returns at once.
   void nudge();

@@ -192,4 +192,10 @@ class Store {
 
 using StorePtr = std::unique_ptr<Store>;
 
+// kUnavailable "store.commit_failed": a commit failed and the work may be sent again as it is
+// (what a group commit answers every writer in it, whichever one broke it).
+inline Error commitFailed() {
+  return Error::unavailable("store.commit_failed", "The database could not commit, retry later");
+}
+
 }  // namespace anguan::store

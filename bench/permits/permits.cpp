@@ -2,7 +2,12 @@
 // (issue 3, Performance). See docs/performance.md "Permit lifecycles".
 //
 //   bench_permits [--db URL] [--n 1000] [--clients 32] [--lead SECONDS] [--workers W]
-//                 [--io-threads T]
+//                 [--io-threads T] [--answers minimal|full]
+//
+// --answers: the permit calls send `Prefer: return=minimal` (the default) and get the permit's
+// summary back, as a client that reloads the permit after an action only when it shows it would
+// ask; or they ask for the whole detail view after every action (`full`, what the web app
+// gets today).
 //
 // Without ANGUAN_BENCH_URL it starts the server in this process (real clock, the server's
 // default durability: group commit) on a fresh database (`--db`, default a temp SQLite file)
@@ -65,7 +70,8 @@ struct Reply {
 // One keep-alive connection; records the latency of every call under its kind.
 class Client {
  public:
-  Client(std::string host, std::string port) : host_(std::move(host)), port_(std::move(port)) {}
+  Client(std::string host, std::string port, bool minimal = false)
+      : host_(std::move(host)), port_(std::move(port)), minimal_(minimal) {}
 
   Reply call(const std::string& kind, http::verb verb, const std::string& target,
              const json::value& body, const std::string& token) {
@@ -86,6 +92,9 @@ class Client {
         req.set(http::field::accept_language, "zh-CN");
         if (!token.empty()) {
           req.set(http::field::authorization, "Bearer " + token);
+        }
+        if (minimal_) {
+          req.set("Prefer", "return=minimal");
         }
         if (!body.is_null()) {
           req.body() = json::serialize(body);
@@ -114,6 +123,7 @@ class Client {
 
  private:
   std::string host_, port_;
+  bool minimal_ = false;  // Sends `Prefer: return=minimal`.
   asio::io_context ioc_;
   std::unique_ptr<beast::tcp_stream> stream_;
   // Kept across calls, and large: a fresh buffer starts at 512 bytes and grows, so reading one
@@ -185,6 +195,7 @@ int main(int argc, char** argv) {
   int lead = 0;
   int workers = 0;     // 0: the server's default (config.hpp); then the count in use
   int io_threads = 0;  // 0: the server's default; then the count in use
+  std::string answers = "minimal";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--db") {
@@ -199,12 +210,17 @@ int main(int argc, char** argv) {
       workers = std::atoi(argv[i + 1]);
     } else if (a == "--io-threads") {
       io_threads = std::atoi(argv[i + 1]);
+    } else if (a == "--answers") {
+      answers = argv[i + 1];
     } else {
       die("unknown option " + a);
     }
   }
   if (n < 1 || clients < 1) {
     die("--n and --clients must be positive");
+  }
+  if (answers != "minimal" && answers != "full") {
+    die("--answers must be minimal or full");
   }
   anguan::log::setLevel("warn");  // stdout carries the one JSON line
 
@@ -355,7 +371,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::unique_ptr<Client>> pool;
   for (int c = 0; c < clients; ++c) {
-    pool.push_back(std::make_unique<Client>(host, port));
+    pool.push_back(std::make_unique<Client>(host, port, answers == "minimal"));
   }
   std::vector<std::int64_t> ids(static_cast<std::size_t>(n));
   std::atomic<int> errors{0};
@@ -434,12 +450,12 @@ int main(int argc, char** argv) {
       return fail("submit", r);
     }
     for (int guard = 0; guard < 8 && str(r.body, "state") == "in_approval"; ++guard) {
+      // The open step's role: in the summary and in the detail alike.
       std::string role;
-      for (const auto& s : r.body.at("steps").as_array()) {
-        if (str(s, "state") == "open") {
-          role = str(s, "role");
-          break;
-        }
+      if (const auto* w = r.body.as_object().if_contains("waiting_roles");
+          w != nullptr && w->is_array() && !w->as_array().empty() &&
+          w->as_array().front().is_string()) {
+        role = std::string(w->as_array().front().as_string());
       }
       auto it = approver.find(role);
       if (it == approver.end()) {
@@ -558,6 +574,7 @@ int main(int argc, char** argv) {
       {"clients", clients},
       {"workers", server ? workers : 0},
       {"io_threads", server ? io_threads : 0},
+      {"answers", answers},
       {"lifecycles_per_s", std::round(done / busy * 10) / 10},
       {"calls_per_s", std::round(static_cast<double>(every.size()) / busy)},
       {"phase_a_s", std::round(phase_a * 100) / 100},

@@ -873,6 +873,79 @@ TEST_F(PermitApiInput, BadPlansAreRefusedWithTheField) {
 
 // --- public status and scope -------------------------------------------------------------------
 
+// `Prefer: return=minimal` (RFC 7240): an action answers with the permit's summary instead of
+// its whole detail view; what it stores is the same.
+class PermitApiAnswers : public PermitApiBase {
+ protected:
+  HttpResult postPreferring(const std::string& user, const std::string& target,
+                            const json::value& body, const std::string& prefer) {
+    return s().request("POST", target, json::serialize(body), token(user), {{"Prefer", prefer}});
+  }
+  // The summary's fields and none of the detail's.
+  static void expectSummary(const HttpResult& r) {
+    ASSERT_TRUE(r.json().is_object()) << r.body;
+    const auto& o = r.json().as_object();
+    for (const char* key : {"id", "number", "state", "waiting_roles", "version", "level"}) {
+      EXPECT_TRUE(o.contains(key)) << key << " missing in " << r.body;
+    }
+    for (const char* key : {"steps", "events", "plan", "findings", "allowed_actions"}) {
+      EXPECT_FALSE(o.contains(key)) << key << " in " << r.body;
+    }
+  }
+};
+
+TEST_F(PermitApiAnswers, AMinimalAnswerIsTheSummaryOfWhatWasStored) {
+  auto created = postPreferring("p1leader", "/api/v1/permits", plan(), "return=minimal");
+  ASSERT_EQ(created.status, 201u) << created.body;
+  expectSummary(created);
+  const auto id = created.json().at("id").as_int64();
+  EXPECT_EQ(created.json().at("state").as_string(), "draft");
+  EXPECT_EQ(created.json().at("number").as_string(), permit(id).at("number").as_string());
+
+  // Preferences are a comma-separated list, case-insensitive, with parameters after ';'.
+  auto submitted =
+      postPreferring("p1leader", path(id, "submit"), {{"overrides", warningOverrides(id)}},
+                     "respond-async, RETURN=Minimal; foo=bar");
+  ASSERT_EQ(submitted.status, 200u) << submitted.body;
+  expectSummary(submitted);
+  EXPECT_EQ(submitted.json().at("state").as_string(), "in_approval");
+  auto stored = permit(id);
+  EXPECT_EQ(submitted.json().at("version").as_int64(), stored.at("version").as_int64());
+  const auto& waiting = submitted.json().at("waiting_roles").as_array();
+  ASSERT_FALSE(waiting.empty());
+  const int open = openStep(stored);
+  ASSERT_GE(open, 0);
+  EXPECT_EQ(waiting.front().as_string(),
+            stored.at("steps").as_array()[static_cast<std::size_t>(open)].at("role").as_string());
+
+  const json::object decision{{"comment", "同意"},
+                              {"signature", password()},
+                              {"location", json::object{{"lat", 30.1}, {"lng", 121.5}}}};
+  auto approved = postPreferring(userFor(std::string(waiting.front().as_string())),
+                                 path(id, "approve"), decision, "return=minimal");
+  ASSERT_EQ(approved.status, 200u) << approved.body;
+  expectSummary(approved);
+  stored = permit(id);
+  EXPECT_EQ(approved.json().at("version").as_int64(), stored.at("version").as_int64());
+  EXPECT_EQ(approved.json().at("state").as_string(), stored.at("state").as_string());
+  // The step is recorded exactly as with a full answer.
+  EXPECT_EQ(stored.at("steps").as_array()[static_cast<std::size_t>(open)].at("state").as_string(),
+            "approved");
+
+  // Any other preference (or none) gets the detail view; errors are errors either way.
+  const int next = openStep(stored);
+  ASSERT_GE(next, 0);
+  const std::string role(
+      stored.at("steps").as_array()[static_cast<std::size_t>(next)].at("role").as_string());
+  auto full = postPreferring(userFor(role), path(id, "approve"), decision, "return=representation");
+  ASSERT_EQ(full.status, 200u) << full.body;
+  EXPECT_TRUE(full.json().as_object().contains("steps")) << full.body;
+  EXPECT_TRUE(full.json().as_object().contains("events")) << full.body;
+  auto again = postPreferring(userFor(role), path(id, "approve"), decision, "return=minimal");
+  EXPECT_EQ(again.status, 409u) << again.body;
+  EXPECT_FALSE(again.errorCode().empty()) << again.body;
+}
+
 class PermitApiPublic : public PermitApiBase {};
 
 TEST_F(PermitApiPublic, StatusPageNeedsNoLoginAndShowsNoPhoneNumbers) {

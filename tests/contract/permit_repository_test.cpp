@@ -103,6 +103,59 @@ TEST_P(PermitRepositoryContractTest, EveryColumnRoundTripsAndUpdatesAreOptimisti
   EXPECT_EQ(get(id).state, "issued");
 }
 
+TEST_P(PermitRepositoryContractTest, UpdateChangedWritesOnlyWhatDiffersFromTheRowAsRead) {
+  const auto id = insert(sample("tok-u-0000000000000000001", "/1/2/", 7));
+  ASSERT_GT(id, 0);
+  const PermitRow before = get(id);
+  PermitRow row = before;
+  row.state = "active";
+  row.started_at = kT0 + hours{2};
+  row.guardian_id = 99;
+  row.updated_at = kT0 + hours{2};
+  row.doc = R"({"plan":{"title":"y"}})";
+  // Equal to `before`, so not written: a column is compared with the row as read, not with
+  // what is stored (the version guard makes the two the same).
+  PermitRow as_read = before;
+  as_read.title = "changed elsewhere";
+  row.title = "changed elsewhere";
+  auto v = inWrite<std::int64_t>(
+      store(), [&](Transaction& tx) { return tx.permits().updateChanged(row, as_read); });
+  ASSERT_TRUE(v) << describe(v.error());
+  EXPECT_EQ(*v, 2);
+  const auto got = get(id);
+  EXPECT_EQ(got.version, 2);
+  EXPECT_EQ(got.state, "active");
+  EXPECT_EQ(got.started_at, kT0 + hours{2});
+  EXPECT_EQ(got.guardian_id, 99);
+  EXPECT_EQ(got.updated_at, kT0 + hours{2});
+  EXPECT_EQ(got.doc, R"({"plan":{"title":"y"}})");
+  EXPECT_EQ(got.title, before.title);
+  EXPECT_EQ(got.window_from, before.window_from);
+  EXPECT_EQ(got.crew, before.crew);
+  // The state index follows the change.
+  PermitQuery q;
+  q.states = {"active"};
+  q.with_doc = false;
+  auto listed = inRead<std::vector<PermitRow>>(
+      store(), [&](Transaction& tx) { return tx.permits().list(q, nullptr); });
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().id, id);
+  // Nothing changed but the document: still guarded by the version.
+  row.doc = R"({"plan":{"title":"z"}})";
+  auto stale = inWrite<std::int64_t>(
+      store(), [&](Transaction& tx) { return tx.permits().updateChanged(row, row); });
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().key(), "permit.stale_version");
+  row.version = 2;
+  auto fresh = inWrite<std::int64_t>(
+      store(), [&](Transaction& tx) { return tx.permits().updateChanged(row, row); });
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(*fresh, 3);
+  EXPECT_EQ(get(id).doc, R"({"plan":{"title":"z"}})");
+  EXPECT_EQ(get(id).state, "active");
+}
+
 TEST_P(PermitRepositoryContractTest, ListFiltersByStateWindowCrewRoleSearchAndScope) {
   auto a = sample("tok-b-0000000000000000001", "/1/2/", 7);
   a.state = "in_approval";

@@ -68,6 +68,31 @@ std::string bearerToken(const HttpRequest& req) {
   return {};
 }
 
+// RFC 7240: does a Prefer header carry the preference `return=minimal`? Preferences are
+// comma-separated and case-insensitive; parameters after ';' are ignored.
+bool prefersMinimal(const HttpRequest& req) {
+  const auto [first, last] = req.equal_range("Prefer");
+  for (auto it = first; it != last; ++it) {
+    std::string_view rest = it->value();
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      item = item.substr(0, item.find(';'));
+      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
+        item.remove_prefix(1);
+      }
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) {
+        item.remove_suffix(1);
+      }
+      if (beast::iequals(item, "return=minimal")) {
+        return true;
+      }
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 class ServerImpl final : public Server {
@@ -403,6 +428,7 @@ class ServerImpl final : public Server {
           return errorReply(principal.error(), ctx.language);
         }
         ctx.principal = std::move(*principal);
+        ctx.principal->prefer_minimal = prefersMinimal(*d.request);
         if (d.request->find(http::field::accept_language) == d.request->end() &&
             ctx.queryValue("lang").empty()) {
           ctx.language = ctx.principal->language == "en" ? "en" : "zh-CN";

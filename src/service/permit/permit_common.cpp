@@ -367,6 +367,22 @@ std::string stateLabel(const std::string& state, bool zh) {
   return it == kNames.end() ? state : (zh ? it->second.first : it->second.second);
 }
 
+Status readPermit(store::Transaction& tx, const auth::Principal& caller, std::int64_t id,
+                  store::PermitRow& row, json::object& doc) {
+  AG_ASSIGN_OR_RETURN(row, tx.permits().get(id));
+  if (!auth::inScope(caller.org_path, row.org_path)) {
+    return Error::notFound("permit.not_found", "No such permit");
+  }
+  boost::system::error_code ec;
+  auto parsed = json::parse(row.doc, ec);
+  if (ec || !parsed.is_object()) {
+    return Error::internal("permit.corrupt", "the stored permit is damaged");
+  }
+  row.doc.clear();
+  doc = std::move(parsed.as_object());
+  return {};
+}
+
 json::object summaryJson(const store::PermitRow& row, const json::object& doc,
                          const json::object* type, bool zh, int tz) {
   json::object o;

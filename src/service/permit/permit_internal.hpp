@@ -121,6 +121,12 @@ std::string stateLabel(const std::string& state, bool zh);
 json::object summaryJson(const store::PermitRow& row, const json::object& doc,
                          const json::object* type, bool zh, int tz);
 
+// Reads permit `id` in `tx` for `caller`: kNotFound "permit.not_found" when it is missing or
+// outside the caller's scope, kInternal "permit.corrupt" when its document is damaged. `row`
+// comes back without its doc, which is parsed into `doc`.
+Status readPermit(store::Transaction& tx, const auth::Principal& caller, std::int64_t id,
+                  store::PermitRow& row, json::object& doc);
+
 }  // namespace anguan::service::permit_detail
 
 namespace anguan::service {
@@ -138,6 +144,9 @@ struct PermitService::DetailParts {
   // answer leaves them out (they never change during the permit's life) and names them by
   // `rules_version` only.
   bool with_rules = true;
+  // Only `row`, `doc` and `view` are wanted: the answer is the permit's summary (the caller
+  // asked for a minimal answer), so the timeline, files and linked permits are not read.
+  bool brief = false;
 };
 
 // The rules from PermitService::typeView as the work type object summaryJson labels from (both

@@ -816,14 +816,15 @@ Result<json::object> PermitService::create(const auth::Principal& caller,
                                                     {"title", row.title}}));
   }));
   afterCommit(row.org_path, id, "draft", false);
-  return get(caller, id);
+  return answer(caller, id);
 }
 
 namespace {
 
 // What a mutator recorded, saved by mutate()'s write transaction.
 struct PreparedChange {
-  store::PermitRow row;  // With the version it was read at.
+  store::PermitRow row;     // With the version it was read at.
+  store::PermitRow before;  // `row` as read (without doc): the update writes what differs.
   std::string before_state, audit_action;
   Actor actor;
   std::vector<store::PermitEventRow> events;
@@ -864,6 +865,8 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
         return Error::internal("permit.corrupt", "the stored permit is damaged");
       }
       ctx.doc = std::move(doc.as_object());
+      ctx.row.doc.clear();  // Serialised again from ctx.doc below.
+      ch.before = ctx.row;
       // The rules of a (code, rules_version) never change: parsed once per process.
       AG_ASSIGN_OR_RETURN(auto view, typeView(tx, ctx.row.type_code, ctx.row.rules_version));
       if (view != nullptr) {
@@ -883,7 +886,11 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
         detail->row = ctx.row;
         ctx.row.doc = std::move(serialized);
         detail->doc = std::move(ctx.doc);
-        AG_RETURN_IF_ERROR(loadDetail(tx, *caller, *detail));
+        if (detail->brief) {
+          detail->view = view;
+        } else {
+          AG_RETURN_IF_ERROR(loadDetail(tx, *caller, *detail));
+        }
       }
       for (auto& n : ctx.notices) {
         for (const auto& role : n.roles) {
@@ -907,7 +914,7 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
     std::vector<std::int64_t> event_ids;
     auto saved = store_.write([&](store::Transaction& tx) -> Status {
       event_ids.clear();
-      AG_ASSIGN_OR_RETURN(saved_version, tx.permits().update(ch.row));
+      AG_ASSIGN_OR_RETURN(saved_version, tx.permits().updateChanged(ch.row, ch.before));
       for (const auto& f : ch.files) {
         AG_RETURN_IF_ERROR(tx.permits().insertFile(f));
       }
@@ -955,8 +962,32 @@ Result<json::object> PermitService::change(const auth::Principal& caller, std::i
                                            const Mutator& fn) {
   DetailParts detail;
   detail.with_rules = false;
+  detail.brief = caller.prefer_minimal;
   AG_RETURN_IF_ERROR(statusOf(mutate(&caller, id, fn, nullptr, &detail)));
+  if (detail.brief) {
+    return briefJson(caller, detail);
+  }
   return composeDetail(caller, detail, clock_.now());
+}
+
+json::object PermitService::briefJson(const auth::Principal& caller, const DetailParts& d) const {
+  return summaryJson(d.row, d.doc, d.view != nullptr ? &d.view->zh : nullptr, chinese(caller),
+                     settings_.tz_offset_minutes);
+}
+
+Result<json::object> PermitService::answer(const auth::Principal& caller, std::int64_t id) {
+  if (!caller.prefer_minimal) {
+    return get(caller, id);
+  }
+  DetailParts d;
+  AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
+    AG_RETURN_IF_ERROR(readPermit(tx, caller, id, d.row, d.doc));
+    if (auto v = typeView(tx, d.row.type_code, d.row.rules_version)) {
+      d.view = *v;  // Damaged rules give a summary without labels.
+    }
+    return {};
+  }));
+  return briefJson(caller, d);
 }
 
 void PermitService::afterCommit(const std::string& org_path, std::int64_t id,
@@ -1051,6 +1082,8 @@ Result<json::object> PermitService::submit(const auth::Principal& caller, std::i
     });
     (void)gathered;  // mutate() below reports any error of its own read.
   }
+  DetailParts brief;  // Filled only for a caller who prefers a minimal answer.
+  brief.brief = true;
   auto submitted = mutate(
       &caller, id,
       [&](MutationCtx& c) -> Status {
@@ -1145,7 +1178,7 @@ Result<json::object> PermitService::submit(const auth::Principal& caller, std::i
         c.audit_action = "permit.submitted";
         return {};
       },
-      &plan_mutex_);
+      &plan_mutex_, caller.prefer_minimal ? &brief : nullptr);
   {
     std::lock_guard lock(plan_mutex_);
     if (auto it = in_flight_.find(id); it != in_flight_.end() && it->second.first == ticket) {
@@ -1154,6 +1187,9 @@ Result<json::object> PermitService::submit(const auth::Principal& caller, std::i
   }
   if (!submitted) {
     return submitted.error();
+  }
+  if (caller.prefer_minimal) {
+    return briefJson(caller, brief);
   }
   return get(caller, id);
 }

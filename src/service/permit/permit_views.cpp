@@ -437,17 +437,7 @@ json::object PermitService::composeDetail(const auth::Principal& caller, const D
 Result<json::object> PermitService::get(const auth::Principal& caller, std::int64_t id) {
   DetailParts d;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
-    AG_ASSIGN_OR_RETURN(d.row, tx.permits().get(id));
-    if (!auth::inScope(caller.org_path, d.row.org_path)) {
-      return Error::notFound("permit.not_found", "No such permit");
-    }
-    boost::system::error_code ec;
-    auto doc = json::parse(d.row.doc, ec);
-    if (ec || !doc.is_object()) {
-      return Error::internal("permit.corrupt", "the stored permit is damaged");
-    }
-    d.row.doc.clear();
-    d.doc = std::move(doc.as_object());
+    AG_RETURN_IF_ERROR(readPermit(tx, caller, id, d.row, d.doc));
     return loadDetail(tx, caller, d);
   }));
   return composeDetail(caller, d, clock_.now());

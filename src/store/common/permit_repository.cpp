@@ -183,27 +183,60 @@ Result<PermitRow> SqlPermitRepository::getByToken(const std::string& token) {
 }
 
 Result<std::int64_t> SqlPermitRepository::update(const PermitRow& row) {
+  return write(row, nullptr);
+}
+
+Result<std::int64_t> SqlPermitRepository::updateChanged(const PermitRow& row,
+                                                        const PermitRow& before) {
+  return write(row, &before);
+}
+
+Result<std::int64_t> SqlPermitRepository::write(const PermitRow& row, const PermitRow* before) {
   ParamList p(conn_.dialect());
-  std::string sql =
-      "UPDATE permits SET level = " + p.add(row.level) + ", state = " + p.add(row.state) +
-      ", org_id = " + p.add(row.org_id) + ", org_path = " + p.add(row.org_path) +
-      ", area_id = " + p.add(row.area_id) + ", title = " + p.add(row.title) +
-      ", window_from = " + p.add(toMillis(row.window_from)) +
-      ", window_to = " + p.add(toMillis(row.window_to)) + ", leader_id = " + p.add(row.leader_id) +
-      ", guardian_id = " + p.add(row.guardian_id) + ", crew = " + p.add(row.crew) +
-      ", waiting_roles = " + p.add(row.waiting_roles) +
-      ", waiting_since = " + p.add(optionalMillis(row.waiting_since)) +
-      ", rules_version = " + p.add(row.rules_version) +
-      ", updated_at = " + p.add(toMillis(row.updated_at)) +
-      ", submitted_at = " + p.add(optionalMillis(row.submitted_at)) +
-      ", issued_at = " + p.add(optionalMillis(row.issued_at)) +
-      ", started_at = " + p.add(optionalMillis(row.started_at)) +
-      ", suspended_at = " + p.add(optionalMillis(row.suspended_at)) +
-      ", completed_at = " + p.add(optionalMillis(row.completed_at)) +
-      ", closed_at = " + p.add(optionalMillis(row.closed_at)) +
-      ", conditions = " + p.add(row.conditions) + ", doc = " + p.add(row.doc) +
-      ", version = version + 1 WHERE id = " + p.add(row.id) +
-      " AND version = " + p.add(row.version);
+  std::string sql = "UPDATE permits SET ";
+  // A column joins the SET list when there is no `before` or its value differs (only fixed
+  // column names are written into the statement; every value is a parameter).
+  auto set = [&](const char* column, const auto& value, const auto& old, auto&& bind) {
+    if (before == nullptr || !(value == old)) {
+      sql += column;
+      sql += " = " + bind() + ", ";
+    }
+  };
+  const PermitRow& b = before != nullptr ? *before : row;
+  set("level", row.level, b.level, [&] { return p.add(row.level); });
+  set("state", row.state, b.state, [&] { return p.add(row.state); });
+  set("org_id", row.org_id, b.org_id, [&] { return p.add(row.org_id); });
+  set("org_path", row.org_path, b.org_path, [&] { return p.add(row.org_path); });
+  set("area_id", row.area_id, b.area_id, [&] { return p.add(row.area_id); });
+  set("title", row.title, b.title, [&] { return p.add(row.title); });
+  set("window_from", row.window_from, b.window_from,
+      [&] { return p.add(toMillis(row.window_from)); });
+  set("window_to", row.window_to, b.window_to, [&] { return p.add(toMillis(row.window_to)); });
+  set("leader_id", row.leader_id, b.leader_id, [&] { return p.add(row.leader_id); });
+  set("guardian_id", row.guardian_id, b.guardian_id, [&] { return p.add(row.guardian_id); });
+  set("crew", row.crew, b.crew, [&] { return p.add(row.crew); });
+  set("waiting_roles", row.waiting_roles, b.waiting_roles,
+      [&] { return p.add(row.waiting_roles); });
+  set("waiting_since", row.waiting_since, b.waiting_since,
+      [&] { return p.add(optionalMillis(row.waiting_since)); });
+  set("rules_version", row.rules_version, b.rules_version,
+      [&] { return p.add(row.rules_version); });
+  set("submitted_at", row.submitted_at, b.submitted_at,
+      [&] { return p.add(optionalMillis(row.submitted_at)); });
+  set("issued_at", row.issued_at, b.issued_at,
+      [&] { return p.add(optionalMillis(row.issued_at)); });
+  set("started_at", row.started_at, b.started_at,
+      [&] { return p.add(optionalMillis(row.started_at)); });
+  set("suspended_at", row.suspended_at, b.suspended_at,
+      [&] { return p.add(optionalMillis(row.suspended_at)); });
+  set("completed_at", row.completed_at, b.completed_at,
+      [&] { return p.add(optionalMillis(row.completed_at)); });
+  set("closed_at", row.closed_at, b.closed_at,
+      [&] { return p.add(optionalMillis(row.closed_at)); });
+  set("conditions", row.conditions, b.conditions, [&] { return p.add(row.conditions); });
+  sql += "updated_at = " + p.add(toMillis(row.updated_at)) + ", doc = " + p.add(row.doc) +
+         ", version = version + 1 WHERE id = " + p.add(row.id) +
+         " AND version = " + p.add(row.version);
   AG_ASSIGN_OR_RETURN(auto n, execSql(conn_, sql, p));
   if (n == 0) {
     return Error::conflict("permit.stale_version",

@@ -19,6 +19,8 @@ class SqlPermitRepository final : public PermitRepository {
   [[nodiscard]] Result<PermitRow> get(std::int64_t id) override;
   [[nodiscard]] Result<PermitRow> getByToken(const std::string& token) override;
   [[nodiscard]] Result<std::int64_t> update(const PermitRow& row) override;
+  [[nodiscard]] Result<std::int64_t> updateChanged(const PermitRow& row,
+                                                   const PermitRow& before) override;
   [[nodiscard]] Result<std::vector<PermitRow>> list(const PermitQuery& query,
                                                     std::int64_t* total) override;
   [[nodiscard]] Result<std::int64_t> countNumbersWithPrefix(const std::string& prefix) override;
@@ -29,6 +31,8 @@ class SqlPermitRepository final : public PermitRepository {
   [[nodiscard]] Result<std::vector<PermitFileRow>> listFiles(std::int64_t permit_id) override;
 
  private:
+  // update() (every column) and updateChanged() (the columns that differ from `before`).
+  [[nodiscard]] Result<std::int64_t> write(const PermitRow& row, const PermitRow* before);
   [[nodiscard]] Result<std::vector<PermitRow>> select(const std::string& tail,
                                                       const ParamList& params, bool with_doc);
   SqlConnection& conn_;

@@ -210,6 +210,12 @@ class PermitService {
                                   DetailParts& d);
   [[nodiscard]] boost::json::object composeDetail(const auth::Principal& caller,
                                                   const DetailParts& d, Instant now) const;
+  // The permit's summary (a list item's fields) from `d.row`, `d.doc` and `d.view`.
+  [[nodiscard]] boost::json::object briefJson(const auth::Principal& caller,
+                                              const DetailParts& d) const;
+  // What create and submit answer: get(), or the summary when the caller prefers a minimal
+  // answer.
+  [[nodiscard]] Result<boost::json::object> answer(const auth::Principal& caller, std::int64_t id);
   // Publishes the change; pushes the outbox when the change enqueued notifications.
   void afterCommit(const std::string& org_path, std::int64_t id, const std::string& state,
                    bool notified = true);

@@ -69,6 +69,9 @@ struct Principal {
   std::string language = "zh-CN";
   std::string client_address;
   std::string session_hash;  // Which session authenticated this request.
+  // The request asked for a short answer (`Prefer: return=minimal`, RFC 7240): a permit action
+  // then answers with the permit's summary instead of its whole detail view.
+  bool prefer_minimal = false;
 
   bool can(Permission permission) const { return hasPermission(roles, permission); }
 };

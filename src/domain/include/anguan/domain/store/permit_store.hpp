@@ -117,6 +117,11 @@ class PermitRepository {
   // Writes every column of `row` when the stored version is row.version, and bumps it.
   // kConflict "permit.stale_version" on a mismatch.
   [[nodiscard]] virtual Result<std::int64_t> update(const PermitRow& row) = 0;
+  // The same, writing only the columns whose value differs from `before` (the row as it was
+  // read at row.version) besides doc, updated_at and version: an index whose columns did not
+  // change is not rewritten.
+  [[nodiscard]] virtual Result<std::int64_t> updateChanged(const PermitRow& row,
+                                                           const PermitRow& before) = 0;
   [[nodiscard]] virtual Result<std::vector<PermitRow>> list(const PermitQuery& query,
                                                             std::int64_t* total) = 0;
   // Permits numbered with `prefix` (for the next sequence number).

@@ -883,8 +883,9 @@ class PermitApiAnswers : public PermitApiBase {
   }
   // The summary's fields and none of the detail's.
   static void expectSummary(const HttpResult& r) {
-    ASSERT_TRUE(r.json().is_object()) << r.body;
-    const auto& o = r.json().as_object();
+    const json::value v = r.json();  // json() parses anew: keep the value alive.
+    ASSERT_TRUE(v.is_object()) << r.body;
+    const auto& o = v.as_object();
     for (const char* key : {"id", "number", "state", "waiting_roles", "version", "level"}) {
       EXPECT_TRUE(o.contains(key)) << key << " missing in " << r.body;
     }
@@ -911,7 +912,7 @@ TEST_F(PermitApiAnswers, AMinimalAnswerIsTheSummaryOfWhatWasStored) {
   EXPECT_EQ(submitted.json().at("state").as_string(), "in_approval");
   auto stored = permit(id);
   EXPECT_EQ(submitted.json().at("version").as_int64(), stored.at("version").as_int64());
-  const auto& waiting = submitted.json().at("waiting_roles").as_array();
+  const json::array waiting = submitted.json().at("waiting_roles").as_array();
   ASSERT_FALSE(waiting.empty());
   const int open = openStep(stored);
   ASSERT_GE(open, 0);

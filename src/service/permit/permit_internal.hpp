@@ -121,10 +121,11 @@ std::string stateLabel(const std::string& state, bool zh);
 json::object summaryJson(const store::PermitRow& row, const json::object& doc,
                          const json::object* type, bool zh, int tz);
 
-// Reads permit `id` in `tx` for `caller`: kNotFound "permit.not_found" when it is missing or
-// outside the caller's scope, kInternal "permit.corrupt" when its document is damaged. `row`
-// comes back without its doc, which is parsed into `doc`.
-Status readPermit(store::Transaction& tx, const auth::Principal& caller, std::int64_t id,
+// Reads permit `id` in `tx` for `caller` (nullptr: a system job, no scope): kNotFound
+// "permit.not_found" when it is missing or outside the caller's scope, kInternal
+// "permit.corrupt" when its document is damaged. `row` comes back without its doc, which is
+// parsed into `doc`.
+Status readPermit(store::Transaction& tx, const auth::Principal* caller, std::int64_t id,
                   store::PermitRow& row, json::object& doc);
 
 }  // namespace anguan::service::permit_detail

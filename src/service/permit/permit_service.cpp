@@ -852,20 +852,10 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
     const Instant now = clock_.now();
     PreparedChange ch;
     AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
-      AG_ASSIGN_OR_RETURN(auto row, tx.permits().get(id));
-      if (caller != nullptr && !auth::inScope(caller->org_path, row.org_path)) {
-        return Error::notFound("permit.not_found", "No such permit");
-      }
-      MutationCtx ctx{
-          tx, caller, caller ? Actor::of(*caller) : Actor{}, now, std::move(row), {}, {}, "", {},
-          {}, {}};
-      boost::system::error_code ec;
-      auto doc = json::parse(ctx.row.doc, ec);
-      if (ec || !doc.is_object()) {
-        return Error::internal("permit.corrupt", "the stored permit is damaged");
-      }
-      ctx.doc = std::move(doc.as_object());
-      ctx.row.doc.clear();  // Serialised again from ctx.doc below.
+      MutationCtx ctx{tx, caller, caller ? Actor::of(*caller) : Actor{}, now, {}, {}, {}, "", {},
+                      {}, {}};
+      // The doc comes back parsed and cleared from the row: serialised again below.
+      AG_RETURN_IF_ERROR(readPermit(tx, caller, id, ctx.row, ctx.doc));
       ch.before = ctx.row;
       // The rules of a (code, rules_version) never change: parsed once per process.
       AG_ASSIGN_OR_RETURN(auto view, typeView(tx, ctx.row.type_code, ctx.row.rules_version));
@@ -981,7 +971,7 @@ Result<json::object> PermitService::answer(const auth::Principal& caller, std::i
   }
   DetailParts d;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
-    AG_RETURN_IF_ERROR(readPermit(tx, caller, id, d.row, d.doc));
+    AG_RETURN_IF_ERROR(readPermit(tx, &caller, id, d.row, d.doc));
     if (auto v = typeView(tx, d.row.type_code, d.row.rules_version)) {
       d.view = *v;  // Damaged rules give a summary without labels.
     }

@@ -437,7 +437,7 @@ json::object PermitService::composeDetail(const auth::Principal& caller, const D
 Result<json::object> PermitService::get(const auth::Principal& caller, std::int64_t id) {
   DetailParts d;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
-    AG_RETURN_IF_ERROR(readPermit(tx, caller, id, d.row, d.doc));
+    AG_RETURN_IF_ERROR(readPermit(tx, &caller, id, d.row, d.doc));
     return loadDetail(tx, caller, d);
   }));
   return composeDetail(caller, d, clock_.now());

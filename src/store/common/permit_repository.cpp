@@ -196,44 +196,34 @@ Result<std::int64_t> SqlPermitRepository::write(const PermitRow& row, const Perm
   std::string sql = "UPDATE permits SET ";
   // A column joins the SET list when there is no `before` or its value differs (only fixed
   // column names are written into the statement; every value is a parameter).
-  auto set = [&](const char* column, const auto& value, const auto& old, auto&& bind) {
-    if (before == nullptr || !(value == old)) {
+  const PermitRow& b = before != nullptr ? *before : row;
+  auto set = [&](const char* column, bool changed, SqlParam value) {
+    if (before == nullptr || changed) {
       sql += column;
-      sql += " = " + bind() + ", ";
+      sql += " = " + p.add(std::move(value)) + ", ";
     }
   };
-  const PermitRow& b = before != nullptr ? *before : row;
-  set("level", row.level, b.level, [&] { return p.add(row.level); });
-  set("state", row.state, b.state, [&] { return p.add(row.state); });
-  set("org_id", row.org_id, b.org_id, [&] { return p.add(row.org_id); });
-  set("org_path", row.org_path, b.org_path, [&] { return p.add(row.org_path); });
-  set("area_id", row.area_id, b.area_id, [&] { return p.add(row.area_id); });
-  set("title", row.title, b.title, [&] { return p.add(row.title); });
-  set("window_from", row.window_from, b.window_from,
-      [&] { return p.add(toMillis(row.window_from)); });
-  set("window_to", row.window_to, b.window_to, [&] { return p.add(toMillis(row.window_to)); });
-  set("leader_id", row.leader_id, b.leader_id, [&] { return p.add(row.leader_id); });
-  set("guardian_id", row.guardian_id, b.guardian_id, [&] { return p.add(row.guardian_id); });
-  set("crew", row.crew, b.crew, [&] { return p.add(row.crew); });
-  set("waiting_roles", row.waiting_roles, b.waiting_roles,
-      [&] { return p.add(row.waiting_roles); });
-  set("waiting_since", row.waiting_since, b.waiting_since,
-      [&] { return p.add(optionalMillis(row.waiting_since)); });
-  set("rules_version", row.rules_version, b.rules_version,
-      [&] { return p.add(row.rules_version); });
-  set("submitted_at", row.submitted_at, b.submitted_at,
-      [&] { return p.add(optionalMillis(row.submitted_at)); });
-  set("issued_at", row.issued_at, b.issued_at,
-      [&] { return p.add(optionalMillis(row.issued_at)); });
-  set("started_at", row.started_at, b.started_at,
-      [&] { return p.add(optionalMillis(row.started_at)); });
-  set("suspended_at", row.suspended_at, b.suspended_at,
-      [&] { return p.add(optionalMillis(row.suspended_at)); });
-  set("completed_at", row.completed_at, b.completed_at,
-      [&] { return p.add(optionalMillis(row.completed_at)); });
-  set("closed_at", row.closed_at, b.closed_at,
-      [&] { return p.add(optionalMillis(row.closed_at)); });
-  set("conditions", row.conditions, b.conditions, [&] { return p.add(row.conditions); });
+  set("level", row.level != b.level, row.level);
+  set("state", row.state != b.state, row.state);
+  set("org_id", row.org_id != b.org_id, row.org_id);
+  set("org_path", row.org_path != b.org_path, row.org_path);
+  set("area_id", row.area_id != b.area_id, row.area_id);
+  set("title", row.title != b.title, row.title);
+  set("window_from", row.window_from != b.window_from, toMillis(row.window_from));
+  set("window_to", row.window_to != b.window_to, toMillis(row.window_to));
+  set("leader_id", row.leader_id != b.leader_id, row.leader_id);
+  set("guardian_id", row.guardian_id != b.guardian_id, row.guardian_id);
+  set("crew", row.crew != b.crew, row.crew);
+  set("waiting_roles", row.waiting_roles != b.waiting_roles, row.waiting_roles);
+  set("waiting_since", row.waiting_since != b.waiting_since, optionalMillis(row.waiting_since));
+  set("rules_version", row.rules_version != b.rules_version, row.rules_version);
+  set("submitted_at", row.submitted_at != b.submitted_at, optionalMillis(row.submitted_at));
+  set("issued_at", row.issued_at != b.issued_at, optionalMillis(row.issued_at));
+  set("started_at", row.started_at != b.started_at, optionalMillis(row.started_at));
+  set("suspended_at", row.suspended_at != b.suspended_at, optionalMillis(row.suspended_at));
+  set("completed_at", row.completed_at != b.completed_at, optionalMillis(row.completed_at));
+  set("closed_at", row.closed_at != b.closed_at, optionalMillis(row.closed_at));
+  set("conditions", row.conditions != b.conditions, row.conditions);
   sql += "updated_at = " + p.add(toMillis(row.updated_at)) + ", doc = " + p.add(row.doc) +
          ", version = version + 1 WHERE id = " + p.add(row.id) +
          " AND version = " + p.add(row.version);

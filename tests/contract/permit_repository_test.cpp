@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "anguan/domain/store/permit_store.hpp"
@@ -227,6 +229,51 @@ TEST_P(PermitRepositoryContractTest, ListFiltersByStateWindowCrewRoleSearchAndSc
   EXPECT_EQ(n.conditions, b.conditions);
   EXPECT_EQ(n.title, "");
   EXPECT_EQ(n.doc, "");
+}
+
+// The feasibility check lists only the other work a rule can flag (any_of): the same guardian,
+// one of some types, or painting work.
+TEST_P(PermitRepositoryContractTest, ListNarrowsToWorkOfAGuardianATypeOrPainting) {
+  auto a = sample("tok-n-0000000000000000001", "/1/2/", 7);  // hot work, guardian 12, painting
+  a.state = "issued";
+  auto b = sample("tok-n-0000000000000000002", "/1/2/", 7);
+  b.state = "active";
+  b.type_code = "height";
+  b.guardian_id = 40;
+  b.conditions = R"({"height_m":12})";
+  auto c = sample("tok-n-0000000000000000003", "/1/2/", 8);
+  c.state = "submitted";
+  c.type_code = "blind_plate";
+  c.guardian_id = 41;
+  c.conditions = "{}";
+  const auto ida = insert(a);
+  const auto idb = insert(b);
+  const auto idc = insert(c);
+  auto list = [&](PermitQuery::AnyOf any) {
+    PermitQuery q;
+    q.states = {"submitted", "issued", "active"};
+    q.from = kT0;
+    q.to = kT0 + hours{3};
+    q.narrow = true;
+    q.any_order = true;
+    q.any_of = std::move(any);
+    auto rows = inRead<std::vector<PermitRow>>(
+        store(), [&](Transaction& tx) { return tx.permits().list(q, nullptr); });
+    std::vector<std::int64_t> ids;
+    for (const auto& r : rows.value()) {
+      ids.push_back(r.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  using Ids = std::vector<std::int64_t>;
+  EXPECT_EQ(list({40, {}, false}), (Ids{idb}));
+  EXPECT_EQ(list({0, {"blind_plate"}, false}), (Ids{idc}));
+  EXPECT_EQ(list({0, {"blind_plate", "height"}, false}), (Ids{idb, idc}));
+  EXPECT_EQ(list({0, {}, true}), (Ids{ida}));
+  EXPECT_EQ(list({40, {"blind_plate"}, true}), (Ids{ida, idb, idc}));
+  EXPECT_EQ(list({99, {"lifting"}, false}), (Ids{}));
+  EXPECT_EQ(list({0, {}, false}), (Ids{}));  // nothing can be flagged: nothing listed
 }
 
 TEST_P(PermitRepositoryContractTest, EventsFilesTokensAndWorkTypes) {

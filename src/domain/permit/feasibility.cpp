@@ -287,6 +287,33 @@ const char* toString(Severity severity) {
   return "unknown";
 }
 
+OtherWorkFilter otherWorkThatMatters(const std::string& type_code, bool painting,
+                                     std::int64_t guardian_id) {
+  // Mirrors checkGuardian (same guardian) and checkSimops (the type pairs and painting).
+  OtherWorkFilter f;
+  f.guardian_id = guardian_id;
+  auto add = [&](const char* code) {
+    if (std::find(f.type_codes.begin(), f.type_codes.end(), code) == f.type_codes.end()) {
+      f.type_codes.emplace_back(code);
+    }
+  };
+  if (type_code == "hot_work") {
+    add("blind_plate");      // hot_blind
+    f.painting_work = true;  // paint_hot (a painting confined space), hot_painting
+  }
+  if (type_code == "blind_plate") {
+    add("hot_work");     // hot_blind
+    add("blind_plate");  // blind_line
+  }
+  if (painting) {
+    add("hot_work");  // paint_hot (confined space), hot_painting
+  }
+  if (type_code == "height") {
+    add("height");  // height_vertical
+  }
+  return f;
+}
+
 bool overlaps(Instant a_from, Instant a_to, Instant b_from, Instant b_to) {
   return a_from < b_to && b_from < a_to;
 }

@@ -74,7 +74,9 @@ struct MutationCtx {
   Instant now;
   store::PermitRow row;
   json::object doc;
-  permit::WorkTypeDef type;  // The rules the permit was issued under (doc.work_type).
+  // The rules the permit was issued under (its type_code and rules_version; empty when the
+  // store has none). Refers to the service's cache, kept alive by the caller.
+  const permit::WorkTypeDef& type;
   std::string audit_action;
   std::vector<store::PermitEventRow> events;
   std::vector<PendingNotice> notices;

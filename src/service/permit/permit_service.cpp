@@ -578,6 +578,11 @@ static Result<Analysis> finishAnalysis(store::Transaction& tx, Gathered g, const
   pq.with_doc = false;
   pq.narrow = true;
   pq.any_order = true;
+  // Only the work a check can flag: the rest passes every check whatever it is.
+  const auto matters = permit::otherWorkThatMatters(
+      a.type->code, in.painting, in.guardian ? in.guardian->id : std::int64_t{0});
+  pq.any_of =
+      store::PermitQuery::AnyOf{matters.guardian_id, matters.type_codes, matters.painting_work};
   AG_ASSIGN_OR_RETURN(auto others, tx.permits().list(pq, nullptr));
   if (in_flight != nullptr) {
     // Submits being saved right now (not visible to this read yet) that overlap the window.
@@ -852,16 +857,26 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
     const Instant now = clock_.now();
     PreparedChange ch;
     AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
-      MutationCtx ctx{tx, caller, caller ? Actor::of(*caller) : Actor{}, now, {}, {}, {}, "", {},
-                      {}, {}};
+      store::PermitRow row;
+      json::object doc;
       // The doc comes back parsed and cleared from the row: serialised again below.
-      AG_RETURN_IF_ERROR(readPermit(tx, caller, id, ctx.row, ctx.doc));
-      ch.before = ctx.row;
-      // The rules of a (code, rules_version) never change: parsed once per process.
-      AG_ASSIGN_OR_RETURN(auto view, typeView(tx, ctx.row.type_code, ctx.row.rules_version));
-      if (view != nullptr) {
-        ctx.type = view->def;
-      }
+      AG_RETURN_IF_ERROR(readPermit(tx, caller, id, row, doc));
+      ch.before = row;
+      // The rules of a (code, rules_version) never change: parsed once per process, and `view`
+      // keeps them alive while ctx refers to them.
+      AG_ASSIGN_OR_RETURN(auto view, typeView(tx, row.type_code, row.rules_version));
+      static const permit::WorkTypeDef kNoRules;
+      MutationCtx ctx{tx,
+                      caller,
+                      caller ? Actor::of(*caller) : Actor{},
+                      now,
+                      std::move(row),
+                      std::move(doc),
+                      view != nullptr ? view->def : kNoRules,
+                      "",
+                      {},
+                      {},
+                      {}};
       ch.before_state = ctx.row.state;
       AG_RETURN_IF_ERROR(fn(ctx));
       if (prepare_guard.owns_lock()) {

@@ -274,6 +274,27 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
     where += " AND (" + likeInsensitive(conn_.dialect(), "number", ph) + " OR " +
              likeInsensitive(conn_.dialect(), "title", ph) + ")";
   }
+  if (q.any_of) {
+    std::vector<std::string> any;
+    if (q.any_of->guardian_id > 0) {
+      any.push_back("guardian_id = " + p.add(q.any_of->guardian_id));
+    }
+    if (!q.any_of->type_codes.empty()) {
+      std::string in;
+      for (const auto& code : q.any_of->type_codes) {
+        in += (in.empty() ? "" : ", ") + p.add(code);
+      }
+      any.push_back("type_code IN (" + in + ")");
+    }
+    if (q.any_of->painting) {
+      any.push_back("conditions LIKE " + p.add(std::string("%painting%")));
+    }
+    std::string joined;
+    for (const auto& term : any) {
+      joined += (joined.empty() ? "" : " OR ") + term;
+    }
+    where += any.empty() ? " AND 1 = 0" : " AND (" + joined + ")";
+  }
   if (!q.scope_prefix.empty()) {
     where += " AND org_path LIKE " + p.add(escapeLike(q.scope_prefix) + "%") + " ESCAPE '\\'";
   }

@@ -361,6 +361,58 @@ TEST(PermitFeasibility, VerticalCrossWorkAtHeightWarns) {
   EXPECT_FALSE(hasBlock(fs));
 }
 
+// otherWorkThatMatters lets the service list only some of the overlapping work. For every pair
+// of default work types, with and without painting on either side and with the same or another
+// guardian, in the setting where every rule can fire (same area, fire/explosion area, same
+// line), the filter admits the other job exactly when a check flags it.
+TEST(PermitFeasibility, OtherWorkThatMattersIsWhatTheChecksCanFlag) {
+  int flagged_pairs = 0;
+  for (const auto& mine : defaultWorkTypes()) {
+    for (const auto& theirs : defaultWorkTypes()) {
+      for (int bits = 0; bits < 8; ++bits) {
+        const bool my_painting = (bits & 1) != 0;
+        const bool their_painting = (bits & 2) != 0;
+        const bool same_guardian = (bits & 4) != 0;
+        auto in = hotInput();
+        in.type = &mine;
+        in.painting = my_painting;
+        in.line_tag = "L-1";
+        in.height_m = 10;
+        auto o = other(90, theirs.code.c_str(), in.from, in.to);
+        o.painting = their_painting;
+        o.line_tag = "L-1";
+        o.height_m = 10;
+        o.guardian_id = same_guardian ? in.guardian->id : 99;
+        in.others = {o};
+        bool flags = false;
+        for (const auto& f : checkFeasibility(in)) {
+          const bool about_other = f.code.ends_with(".90");
+          if (about_other && f.severity != Severity::kPass) {
+            flags = true;
+          }
+        }
+        const auto filter = otherWorkThatMatters(mine.code, my_painting, in.guardian->id);
+        const bool admitted = filter.guardian_id == o.guardian_id ||
+                              std::find(filter.type_codes.begin(), filter.type_codes.end(),
+                                        o.type_code) != filter.type_codes.end() ||
+                              (filter.painting_work && o.painting);
+        EXPECT_EQ(admitted, flags)
+            << mine.code << (my_painting ? " (painting)" : "") << " vs " << theirs.code
+            << (their_painting ? " (painting)" : "") << (same_guardian ? ", same guardian" : "");
+        flagged_pairs += flags ? 1 : 0;
+      }
+    }
+  }
+  // Same guardian: every pair (both painting flags). Without it: hot↔blind (2), blind↔blind,
+  // height↔height, and painting↔hot in either direction.
+  EXPECT_GT(flagged_pairs,
+            4 * static_cast<int>(defaultWorkTypes().size() * defaultWorkTypes().size()));
+  const auto none = otherWorkThatMatters("lifting", false, 0);
+  EXPECT_EQ(none.guardian_id, 0);
+  EXPECT_TRUE(none.type_codes.empty());
+  EXPECT_FALSE(none.painting_work);
+}
+
 TEST(PermitFeasibility, EnvironmentHookIsAppended) {
   auto in = hotInput();
   in.environment = std::vector<Finding>{

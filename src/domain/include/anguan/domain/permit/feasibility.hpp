@@ -94,6 +94,19 @@ struct FeasibilityInput {
 };
 
 std::vector<Finding> checkFeasibility(const FeasibilityInput& in);
+
+// The other open work that a rule above can flag for a job of type `type_code` (`painting`: the
+// job's own painting flag) guarded by `guardian_id` (0: none): work with that guardian, work of
+// one of `type_codes`, and, when `painting_work`, work that paints (any type). Every check passes
+// any other overlapping work, so the service lists only these. A unit test holds this to
+// checkFeasibility for every pair of default work types.
+struct OtherWorkFilter {
+  std::int64_t guardian_id = 0;
+  std::vector<std::string> type_codes;
+  bool painting_work = false;
+};
+OtherWorkFilter otherWorkThatMatters(const std::string& type_code, bool painting,
+                                     std::int64_t guardian_id);
 bool hasBlock(const std::vector<Finding>& findings);
 bool hasWarn(const std::vector<Finding>& findings);
 // [a_from, a_to) ∩ [b_from, b_to) ≠ ∅.

@@ -72,6 +72,15 @@ struct PermitQuery {
   // (what the feasibility check reads of other work): the store answers from its overlap index
   // without reading the rows. Implies with_doc = false.
   bool narrow = false;
+  // When set, only work that has this guardian (0: none), or is of one of these types, or (when
+  // `painting`) whose conditions mention painting: what the feasibility check can flag
+  // (permit::otherWorkThatMatters). The painting test is textual, a superset the caller checks.
+  struct AnyOf {
+    std::int64_t guardian_id = 0;
+    std::vector<std::string> type_codes;
+    bool painting = false;
+  };
+  std::optional<AnyOf> any_of;
 };
 
 struct PermitEventRow {

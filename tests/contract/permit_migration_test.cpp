@@ -62,7 +62,7 @@ TEST(PermitMigrationTest, Migration0009KeepsPermitsAndMovesTheirRulesToWorkTypeV
       "'{\"code\":\"hot_work\",\"rules_version\":3}', 1), ('height', 1, '{\"code\":\"height\"}', "
       "1);"));
 
-  ASSERT_TRUE(runMigrations(**conn, sqliteMigrations(), dialect, Instant{}));
+  ASSERT_TRUE(runMigrations(**conn, upTo(9), dialect, Instant{}));
 
   EXPECT_EQ(text(**conn,
                  "SELECT id || ' ' || number || ' ' || state || ' ' || version || ' ' || "
@@ -88,6 +88,14 @@ TEST(PermitMigrationTest, Migration0009KeepsPermitsAndMovesTheirRulesToWorkTypeV
                  "WHERE type = 'index' AND tbl_name = 'permits' AND sql IS NOT NULL "
                  "ORDER BY name)"),
             "permits_area_idx,permits_org_path_idx,permits_overlap_idx,permits_window_idx;");
+  // 0010 adds the indexes of the feasibility check's kinds of other work.
+  ASSERT_TRUE(runMigrations(**conn, sqliteMigrations(), dialect, Instant{}));
+  EXPECT_EQ(text(**conn,
+                 "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
+                 "WHERE type = 'index' AND tbl_name = 'permits' AND sql IS NOT NULL "
+                 "ORDER BY name)"),
+            "permits_area_idx,permits_guardian_idx,permits_org_path_idx,permits_overlap_idx,"
+            "permits_painting_idx,permits_type_state_idx,permits_window_idx;");
   conn->reset();
   std::filesystem::remove(path);
 }

@@ -257,12 +257,19 @@ TEST_P(PermitRepositoryContractTest, ListNarrowsToWorkOfAGuardianATypeOrPainting
     q.narrow = true;
     q.any_order = true;
     q.any_of = std::move(any);
+    std::int64_t total = -1;
     auto rows = inRead<std::vector<PermitRow>>(
-        store(), [&](Transaction& tx) { return tx.permits().list(q, nullptr); });
+        store(), [&](Transaction& tx) { return tx.permits().list(q, &total); });
     std::vector<std::int64_t> ids;
     for (const auto& r : rows.value()) {
       ids.push_back(r.id);
+      if (r.id == idb) {
+        EXPECT_EQ(r.type_code, "height");
+        EXPECT_EQ(r.guardian_id, 40);
+        EXPECT_EQ(r.conditions, R"({"height_m":12})");
+      }
     }
+    EXPECT_EQ(total, static_cast<std::int64_t>(ids.size()));
     std::sort(ids.begin(), ids.end());
     return ids;
   };
@@ -272,6 +279,7 @@ TEST_P(PermitRepositoryContractTest, ListNarrowsToWorkOfAGuardianATypeOrPainting
   EXPECT_EQ(list({0, {"blind_plate", "height"}, false}), (Ids{idb, idc}));
   EXPECT_EQ(list({0, {}, true}), (Ids{ida}));
   EXPECT_EQ(list({40, {"blind_plate"}, true}), (Ids{ida, idb, idc}));
+  EXPECT_EQ(list({40, {"height"}, false}), (Ids{idb}));  // of two kinds: listed once
   EXPECT_EQ(list({99, {"lifting"}, false}), (Ids{}));
   EXPECT_EQ(list({0, {}, false}), (Ids{}));  // nothing can be flagged: nothing listed
 }

@@ -1,6 +1,7 @@
 #include "common/permit_repository.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "anguan/core/crypto.hpp"
 
@@ -235,9 +236,10 @@ Result<std::int64_t> SqlPermitRepository::write(const PermitRow& row, const Perm
   return row.version + 1;
 }
 
-Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
-                                                         std::int64_t* total) {
-  ParamList p(conn_.dialect());
+namespace {
+
+// The WHERE clause of `q` without its any_of; values go to `p`.
+std::string listWhere(const PermitQuery& q, ParamList& p, Dialect dialect) {
   std::string where = "WHERE 1 = 1";
   if (!q.states.empty()) {
     std::string in;
@@ -271,32 +273,109 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
   }
   if (!q.search.empty()) {
     const std::string ph = p.add("%" + escapeLike(q.search) + "%");
-    where += " AND (" + likeInsensitive(conn_.dialect(), "number", ph) + " OR " +
-             likeInsensitive(conn_.dialect(), "title", ph) + ")";
-  }
-  if (q.any_of) {
-    std::vector<std::string> any;
-    if (q.any_of->guardian_id > 0) {
-      any.push_back("guardian_id = " + p.add(q.any_of->guardian_id));
-    }
-    if (!q.any_of->type_codes.empty()) {
-      std::string in;
-      for (const auto& code : q.any_of->type_codes) {
-        in += (in.empty() ? "" : ", ") + p.add(code);
-      }
-      any.push_back("type_code IN (" + in + ")");
-    }
-    if (q.any_of->painting) {
-      any.push_back("conditions LIKE " + p.add(std::string("%painting%")));
-    }
-    std::string joined;
-    for (const auto& term : any) {
-      joined += (joined.empty() ? "" : " OR ") + term;
-    }
-    where += any.empty() ? " AND 1 = 0" : " AND (" + joined + ")";
+    where += " AND (" + likeInsensitive(dialect, "number", ph) + " OR " +
+             likeInsensitive(dialect, "title", ph) + ")";
   }
   if (!q.scope_prefix.empty()) {
     where += " AND org_path LIKE " + p.add(escapeLike(q.scope_prefix) + "%") + " ESCAPE '\\'";
+  }
+  return where;
+}
+
+// Term `kind` of q.any_of (0 the guardian, 1 the types, 2 painting work; "" when it has none),
+// each answered by an index of its own (0010). The painting term is a fixed literal: it must
+// read exactly as permits_painting_idx's WHERE.
+constexpr int kAnyOfKinds = 3;
+bool anyOfHas(const PermitQuery::AnyOf& any, int kind) {
+  return kind == 0 ? any.guardian_id > 0 : kind == 1 ? !any.type_codes.empty() : any.painting;
+}
+std::string anyOfTerm(const PermitQuery::AnyOf& any, int kind, ParamList& p) {
+  if (!anyOfHas(any, kind)) {
+    return {};
+  }
+  if (kind == 0) {
+    return "guardian_id = " + p.add(any.guardian_id);
+  }
+  if (kind == 1) {
+    std::string in;
+    for (const auto& code : any.type_codes) {
+      in += (in.empty() ? "" : ", ") + p.add(code);
+    }
+    return "type_code IN (" + in + ")";
+  }
+  return "conditions LIKE '%painting%'";
+}
+
+constexpr const char* kNarrowSelect =
+    "SELECT id, number, type_code, state, area_id, window_from, window_to, guardian_id, "
+    "conditions FROM permits ";
+
+PermitRow narrowRow(const SqlRow& r) {
+  PermitRow row;
+  row.id = r.getInt(0);
+  row.number = r.getText(1);
+  row.type_code = r.getText(2);
+  row.state = r.getText(3);
+  row.area_id = r.getInt(4);
+  row.window_from = fromMillis(r.getInt(5));
+  row.window_to = fromMillis(r.getInt(6));
+  row.guardian_id = r.getInt(7);
+  row.conditions = r.getText(8);
+  return row;
+}
+
+}  // namespace
+
+Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
+                                                         std::int64_t* total) {
+  ParamList p(conn_.dialect());
+  const auto limit = std::clamp<std::int64_t>(q.limit, 1, 5000);
+  const auto offset = std::max<std::int64_t>(q.offset, 0);
+  if (q.narrow && q.any_of) {
+    // One SELECT per kind of work that matters, each on its own index, rather than one OR that
+    // only a scan of the window's open permits can answer. A permit of two kinds comes twice.
+    std::string compound;
+    for (int kind = 0; kind < kAnyOfKinds; ++kind) {
+      if (!anyOfHas(*q.any_of, kind)) {
+        continue;
+      }
+      std::string part = kNarrowSelect + listWhere(q, p, conn_.dialect());
+      part += " AND " + anyOfTerm(*q.any_of, kind, p);
+      compound += (compound.empty() ? "" : " UNION ALL ") + part;
+    }
+    std::vector<PermitRow> out;
+    if (compound.empty()) {
+      if (total != nullptr) {
+        *total = 0;
+      }
+      return out;
+    }
+    if (total != nullptr) {
+      AG_ASSIGN_OR_RETURN(
+          auto n, queryOneInt(conn_, "SELECT COUNT(DISTINCT id) FROM (" + compound + ") AS kinds",
+                              p.params()));
+      *total = n.value_or(0);
+    }
+    compound += " LIMIT " + p.add(limit) + " OFFSET " + p.add(offset);
+    std::unordered_set<std::int64_t> seen;
+    AG_ASSIGN_OR_RETURN(auto ignored, conn_.run(compound, p.params(), [&](const SqlRow& r) {
+      auto row = narrowRow(r);
+      if (seen.insert(row.id).second) {
+        out.push_back(std::move(row));
+      }
+    }));
+    (void)ignored;
+    return out;
+  }
+  std::string where = listWhere(q, p, conn_.dialect());
+  if (q.any_of) {
+    std::string joined;
+    for (int kind = 0; kind < kAnyOfKinds; ++kind) {
+      if (anyOfHas(*q.any_of, kind)) {
+        joined += (joined.empty() ? "" : " OR ") + anyOfTerm(*q.any_of, kind, p);
+      }
+    }
+    where += joined.empty() ? " AND 1 = 0" : " AND (" + joined + ")";
   }
   if (total != nullptr) {
     AG_ASSIGN_OR_RETURN(auto n,
@@ -306,28 +385,12 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
   if (!q.any_order) {
     where += std::string(" ORDER BY id ") + (q.newest_first ? "DESC" : "ASC");
   }
-  where += " LIMIT " + p.add(std::clamp<std::int64_t>(q.limit, 1, 5000)) + " OFFSET " +
-           p.add(std::max<std::int64_t>(q.offset, 0));
+  where += " LIMIT " + p.add(limit) + " OFFSET " + p.add(offset);
   if (q.narrow) {
     std::vector<PermitRow> out;
-    AG_ASSIGN_OR_RETURN(
-        auto ignored,
-        conn_.run("SELECT id, number, type_code, state, area_id, window_from, window_to, "
-                  "guardian_id, conditions FROM permits " +
-                      where,
-                  p.params(), [&](const SqlRow& r) {
-                    PermitRow row;
-                    row.id = r.getInt(0);
-                    row.number = r.getText(1);
-                    row.type_code = r.getText(2);
-                    row.state = r.getText(3);
-                    row.area_id = r.getInt(4);
-                    row.window_from = fromMillis(r.getInt(5));
-                    row.window_to = fromMillis(r.getInt(6));
-                    row.guardian_id = r.getInt(7);
-                    row.conditions = r.getText(8);
-                    out.push_back(std::move(row));
-                  }));
+    AG_ASSIGN_OR_RETURN(auto ignored,
+                        conn_.run(kNarrowSelect + where, p.params(),
+                                  [&](const SqlRow& r) { out.push_back(narrowRow(r)); }));
     (void)ignored;
     return out;
   }

@@ -282,7 +282,7 @@ std::string listWhere(const PermitQuery& q, ParamList& p, Dialect dialect) {
   return where;
 }
 
-// Term `kind` of q.any_of (0 the guardian, 1 the types, 2 painting work; "" when it has none),
+// Term `kind` of q.any_of (0 the guardian, 1 the types, 2 painting work; only when anyOfHas),
 // each answered by an index of its own (0010). The painting term is a fixed literal: it must
 // read exactly as permits_painting_idx's WHERE.
 constexpr int kAnyOfKinds = 3;
@@ -290,9 +290,6 @@ bool anyOfHas(const PermitQuery::AnyOf& any, int kind) {
   return kind == 0 ? any.guardian_id > 0 : kind == 1 ? !any.type_codes.empty() : any.painting;
 }
 std::string anyOfTerm(const PermitQuery::AnyOf& any, int kind, ParamList& p) {
-  if (!anyOfHas(any, kind)) {
-    return {};
-  }
   if (kind == 0) {
     return "guardian_id = " + p.add(any.guardian_id);
   }
@@ -331,7 +328,7 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
   ParamList p(conn_.dialect());
   const auto limit = std::clamp<std::int64_t>(q.limit, 1, 5000);
   const auto offset = std::max<std::int64_t>(q.offset, 0);
-  if (q.narrow && q.any_of) {
+  if (q.any_of) {
     // One SELECT per kind of work that matters, each on its own index, rather than one OR that
     // only a scan of the window's open permits can answer. A permit of two kinds comes twice.
     std::string compound;
@@ -368,15 +365,6 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
     return out;
   }
   std::string where = listWhere(q, p, conn_.dialect());
-  if (q.any_of) {
-    std::string joined;
-    for (int kind = 0; kind < kAnyOfKinds; ++kind) {
-      if (anyOfHas(*q.any_of, kind)) {
-        joined += (joined.empty() ? "" : " OR ") + anyOfTerm(*q.any_of, kind, p);
-      }
-    }
-    where += joined.empty() ? " AND 1 = 0" : " AND (" + joined + ")";
-  }
   if (total != nullptr) {
     AG_ASSIGN_OR_RETURN(auto n,
                         queryOneInt(conn_, "SELECT COUNT(*) FROM permits " + where, p.params()));

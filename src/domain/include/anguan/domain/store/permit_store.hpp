@@ -75,7 +75,7 @@ struct PermitQuery {
   // When set, only work that has this guardian (0: none), or is of one of these types, or (when
   // `painting`) whose conditions mention painting: what the feasibility check can flag
   // (permit::otherWorkThatMatters). The painting test is textual, a superset the caller checks.
-  // With `narrow`, each kind is read from an index of its own, in no particular order.
+  // Implies narrow: each kind is read from an index of its own, in no particular order.
   struct AnyOf {
     std::int64_t guardian_id = 0;
     std::vector<std::string> type_codes;

@@ -2,6 +2,8 @@
 #include "anguan/store/sqlite/sqlite_store.hpp"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -64,6 +66,65 @@ TEST(SqliteStoreTest, MigrateAppliesPendingMigrationsOnceAndStoreOpensWithoutMig
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::filesystem::remove(path + suffix, ignored);
   }
+}
+
+// Files this process has open whose path names an SQLite temporary file ("etilqs_").
+std::vector<std::string> openSqliteTempFiles() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    const auto target = std::filesystem::read_symlink(fd.path(), ec).string();
+    if (!ec && target.find("etilqs_") != std::string::npos) {
+      out.push_back(target);
+    }
+  }
+  return out;
+}
+
+// Every write runs in a savepoint, so SQLite keeps the original of each page the write changes
+// in a statement journal. By default that journal moves to a temporary file past 64 KiB: the
+// writer then created, wrote and deleted a file for most batches (docs/performance.md, session
+// 15). It must stay in memory.
+TEST(SqliteStoreTest, AWriteThatChangesManyPagesKeepsItsStatementJournalInMemory) {
+  Options options;
+  options.path = ":memory:";
+  auto store = open(options);
+  ASSERT_TRUE(store) << store.error().key();
+  const auto& holidays = schemaNamed("holidays");
+  const std::string long_name(300, 'x');
+  auto inserted = inWrite<std::vector<base::Record>>(**store, [&](Transaction& tx) {
+    std::vector<base::Record> rows;
+    for (int i = 0; i < 600; ++i) {
+      const std::string date = std::to_string(2000 + i) + "-01-01";
+      auto r = tx.records().insert(
+          holidays, contract::makeRecord("", {{"date", date}, {"name", long_name}}), at(1));
+      if (!r) {
+        return Result<std::vector<base::Record>>(r.error());
+      }
+      rows.push_back(std::move(*r));
+    }
+    return Result<std::vector<base::Record>>(std::move(rows));
+  });
+  ASSERT_TRUE(inserted) << inserted.error().key();
+
+  // One write that rewrites every row: some 200 KB of existing pages.
+  std::vector<std::string> temp_files;
+  auto updated = inWrite<int>(**store, [&](Transaction& tx) -> Result<int> {
+    for (auto row : *inserted) {
+      row.values["name"] = std::string(300, 'y');
+      if (auto r = tx.records().update(holidays, row, at(2)); !r) {
+        return r.error();
+      }
+    }
+    temp_files = openSqliteTempFiles();
+    return static_cast<int>(inserted->size());
+  });
+  ASSERT_TRUE(updated) << updated.error().key();
+  EXPECT_TRUE(temp_files.empty()) << temp_files.front();
+  auto got = inRead<base::Record>(
+      **store, [&](Transaction& tx) { return tx.records().get(holidays, inserted->back().id); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->getText("name"), std::string(300, 'y'));
 }
 
 TEST(SqliteStoreTest, UnopenablePathFailsWithUnavailable) {

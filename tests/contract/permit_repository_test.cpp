@@ -39,6 +39,18 @@ PermitRow sample(const std::string& token, const std::string& path, std::int64_t
   return p;
 }
 
+// Open work in org /1/2/ for the lists of work that matters.
+PermitRow work(const std::string& token, std::int64_t area, const std::string& state,
+               const std::string& type, std::int64_t guardian,
+               const std::string& conditions = "{}") {
+  PermitRow p = sample(token, "/1/2/", area);
+  p.state = state;
+  p.type_code = type;
+  p.guardian_id = guardian;
+  p.conditions = conditions;
+  return p;
+}
+
 class PermitRepositoryContractTest : public StoreContractTest {
  protected:
   std::int64_t insert(const PermitRow& p) {
@@ -231,32 +243,29 @@ TEST_P(PermitRepositoryContractTest, ListFiltersByStateWindowCrewRoleSearchAndSc
   EXPECT_EQ(n.doc, "");
 }
 
+// What the feasibility check asks for: the open work of the window that `any` names.
+PermitQuery workThatMatters(PermitQuery::AnyOf any) {
+  PermitQuery q;
+  q.states = {"submitted", "issued", "active"};
+  q.from = kT0;
+  q.to = kT0 + hours{3};
+  q.narrow = true;
+  q.any_order = true;
+  q.any_of = std::move(any);
+  return q;
+}
+
 // The feasibility check lists only the other work a rule can flag (any_of): the same guardian,
 // one of some types, or painting work.
 TEST_P(PermitRepositoryContractTest, ListNarrowsToWorkOfAGuardianATypeOrPainting) {
   auto a = sample("tok-n-0000000000000000001", "/1/2/", 7);  // hot work, guardian 12, painting
   a.state = "issued";
-  auto b = sample("tok-n-0000000000000000002", "/1/2/", 7);
-  b.state = "active";
-  b.type_code = "height";
-  b.guardian_id = 40;
-  b.conditions = R"({"height_m":12})";
-  auto c = sample("tok-n-0000000000000000003", "/1/2/", 8);
-  c.state = "submitted";
-  c.type_code = "blind_plate";
-  c.guardian_id = 41;
-  c.conditions = "{}";
   const auto ida = insert(a);
-  const auto idb = insert(b);
-  const auto idc = insert(c);
+  const auto idb =
+      insert(work("tok-n-0000000000000000002", 7, "active", "height", 40, R"({"height_m":12})"));
+  const auto idc = insert(work("tok-n-0000000000000000003", 8, "submitted", "blind_plate", 41));
   auto list = [&](PermitQuery::AnyOf any) {
-    PermitQuery q;
-    q.states = {"submitted", "issued", "active"};
-    q.from = kT0;
-    q.to = kT0 + hours{3};
-    q.narrow = true;
-    q.any_order = true;
-    q.any_of = std::move(any);
+    const PermitQuery q = workThatMatters(std::move(any));
     std::int64_t total = -1;
     auto rows = inRead<std::vector<PermitRow>>(
         store(), [&](Transaction& tx) { return tx.permits().list(q, &total); });
@@ -282,6 +291,31 @@ TEST_P(PermitRepositoryContractTest, ListNarrowsToWorkOfAGuardianATypeOrPainting
   EXPECT_EQ(list({40, {"height"}, false}), (Ids{idb}));  // of two kinds: listed once
   EXPECT_EQ(list({99, {"lifting"}, false}), (Ids{}));
   EXPECT_EQ(list({0, {}, false}), (Ids{}));  // nothing can be flagged: nothing listed
+}
+
+TEST_P(PermitRepositoryContractTest, ListOfWorkThatMattersCountsEachPermitOnceTowardsTheLimit) {
+  // b is of two kinds (its guardian and its type); d of one (its type).
+  const auto idb = insert(work("tok-l-0000000000000000001", 7, "active", "height", 40));
+  const auto idd = insert(work("tok-l-0000000000000000002", 7, "issued", "height", 42));
+  auto page = [&](std::int64_t limit, std::int64_t offset) {
+    PermitQuery q = workThatMatters({40, {"height"}, false});
+    q.limit = limit;
+    q.offset = offset;
+    std::int64_t total = -1;
+    auto rows = inRead<std::vector<PermitRow>>(
+        store(), [&](Transaction& tx) { return tx.permits().list(q, &total); });
+    EXPECT_EQ(total, 2);
+    std::vector<std::int64_t> ids;
+    for (const auto& r : rows.value()) {
+      ids.push_back(r.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  using Ids = std::vector<std::int64_t>;
+  EXPECT_EQ(page(2, 0), (Ids{idb, idd}));
+  EXPECT_EQ(page(1, 0).size(), 1u);
+  EXPECT_EQ(page(1, 2), (Ids{}));
 }
 
 TEST_P(PermitRepositoryContractTest, EventsFilesTokensAndWorkTypes) {

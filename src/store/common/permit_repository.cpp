@@ -1,7 +1,6 @@
 #include "common/permit_repository.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "anguan/core/crypto.hpp"
 
@@ -330,7 +329,8 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
   const auto offset = std::max<std::int64_t>(q.offset, 0);
   if (q.any_of) {
     // One SELECT per kind of work that matters, each on its own index, rather than one OR that
-    // only a scan of the window's open permits can answer. A permit of two kinds comes twice.
+    // only a scan of the window's open permits can answer. UNION keeps a permit of two kinds
+    // once (its two rows are equal) before LIMIT and OFFSET count it.
     std::string compound;
     for (int kind = 0; kind < kAnyOfKinds; ++kind) {
       if (!anyOfHas(*q.any_of, kind)) {
@@ -338,7 +338,7 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
       }
       std::string part = kNarrowSelect + listWhere(q, p, conn_.dialect());
       part += " AND " + anyOfTerm(*q.any_of, kind, p);
-      compound += (compound.empty() ? "" : " UNION ALL ") + part;
+      compound += (compound.empty() ? "" : " UNION ") + part;
     }
     std::vector<PermitRow> out;
     if (compound.empty()) {
@@ -349,17 +349,13 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
     }
     if (total != nullptr) {
       AG_ASSIGN_OR_RETURN(
-          auto n, queryOneInt(conn_, "SELECT COUNT(DISTINCT id) FROM (" + compound + ") AS kinds",
-                              p.params()));
+          auto n,
+          queryOneInt(conn_, "SELECT COUNT(*) FROM (" + compound + ") AS kinds", p.params()));
       *total = n.value_or(0);
     }
     compound += " LIMIT " + p.add(limit) + " OFFSET " + p.add(offset);
-    std::unordered_set<std::int64_t> seen;
     AG_ASSIGN_OR_RETURN(auto ignored, conn_.run(compound, p.params(), [&](const SqlRow& r) {
-      auto row = narrowRow(r);
-      if (seen.insert(row.id).second) {
-        out.push_back(std::move(row));
-      }
+      out.push_back(narrowRow(r));
     }));
     (void)ignored;
     return out;

@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::size_t kMaxCachedStatements = 512;
 constexpr int kBusyTimeoutMs = 5000;
+constexpr int kStatementJournalInMemoryBytes = 64 << 20;
 
 class SqliteRow final : public SqlRow {
  public:
@@ -108,12 +109,14 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   // statistics.
   static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)memstatus_off;
-  // Statement journals in memory, however large. The writer runs each queued write in a
+  // Statement journals in memory up to 64 MiB. The writer runs each queued write in a
   // savepoint, so SQLite keeps the original of every page that write changes; past 64 KiB (the
   // default) it moved them to a temporary file, and the writer created, wrote and deleted one for
   // most batches: 60 % of all pwrite calls and a third of the writer's time outside COMMIT
-  // (docs/performance.md, session 15). It holds one write's pages at a time: RELEASE empties it.
-  static const int stmt_journal_in_memory = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+  // (docs/performance.md, session 15). RELEASE empties it; a statement that rewrites a large
+  // table (a migration) still spills past the bound instead of holding it all in memory.
+  static const int stmt_journal_in_memory =
+      sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalInMemoryBytes);
   (void)stmt_journal_in_memory;
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |=

@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::size_t kMaxCachedStatements = 512;
 constexpr int kBusyTimeoutMs = 5000;
-constexpr int kStatementJournalInMemoryBytes = 64 << 20;
+constexpr int kStatementJournalInMemory = -1;  // never spilled to a file
 
 class SqliteRow final : public SqlRow {
  public:
@@ -109,14 +109,17 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   // statistics.
   static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)memstatus_off;
-  // Statement journals in memory up to 64 MiB. The writer runs each queued write in a
-  // savepoint, so SQLite keeps the original of every page that write changes; past 64 KiB (the
-  // default) it moved them to a temporary file, and the writer created, wrote and deleted one for
-  // most batches: 60 % of all pwrite calls and a third of the writer's time outside COMMIT
-  // (docs/performance.md, session 15). RELEASE empties it; a statement that rewrites a large
-  // table (a migration) still spills past the bound instead of holding it all in memory.
+  // Statement journals in memory. The writer runs each queued write in a savepoint, so SQLite
+  // keeps the original of every page that write changes; past 64 KiB (the default) it moved them
+  // to a temporary file, and the writer created, wrote and deleted one for most batches: 60 % of
+  // all pwrite calls and a third of the writer's time outside COMMIT (docs/performance.md,
+  // session 15). RELEASE empties it. No bound: with a positive bound SQLite allocates the whole
+  // bound as one chunk for every journal (64 MiB per write, page faults on the writer), and
+  // SQLite 3.40 fails a write with SQLITE_FULL once its journal outgrows a bound above 128 KiB
+  // (session 16). The cost: a statement that rewrites a large table (a migration) holds the
+  // originals of the pages it changes in memory until it ends.
   static const int stmt_journal_in_memory =
-      sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalInMemoryBytes);
+      sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalInMemory);
   (void)stmt_journal_in_memory;
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |=

@@ -316,6 +316,37 @@ TEST_P(RecordRepositoryContractTest, PagesWithLimitAndOffsetAndReportsTheTotal) 
   EXPECT_TRUE(beyond->items.empty());
 }
 
+TEST_P(RecordRepositoryContractTest, WithoutACountTheTotalIsWhatThePagesHeldSoFar) {
+  for (int i = 0; i < 7; ++i) {
+    area("area " + std::to_string(i), "P" + std::to_string(i), "/1/", i);
+  }
+  ListQuery q;
+  q.count_total = false;
+  q.page_size = 3;
+  q.sort_field = "latitude";
+  struct Case {
+    std::int64_t page;
+    std::vector<std::string> names;
+    std::int64_t total;
+  };
+  for (const auto& c : std::vector<Case>{{1, {"area 0", "area 1", "area 2"}, 3},
+                                         {2, {"area 3", "area 4", "area 5"}, 6},
+                                         {3, {"area 6"}, 7},
+                                         {9, {}, 24}}) {
+    q.page = c.page;
+    auto page = list("areas", q);
+    ASSERT_TRUE(page) << c.page;
+    EXPECT_EQ(names(*page), c.names) << c.page;
+    EXPECT_EQ(page->total, c.total) << c.page;
+  }
+  q.filters.push_back({"code", FilterOp::kEq, base::Value(std::string("P4"))});
+  q.page = 1;
+  auto one = list("areas", q);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(names(*one), std::vector<std::string>{"area 4"});
+  EXPECT_EQ(one->total, 1);
+}
+
 TEST_P(RecordRepositoryContractTest, ScopePrefixHidesOtherSubtreesButShowsUnscopedRecords) {
   seedAreas();
   insert("areas", makeRecord("", {{"name", std::string("site-wide")}, {"code", std::string("S")}}));

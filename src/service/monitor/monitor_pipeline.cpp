@@ -580,6 +580,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
           store::ListQuery q;
           q.filters.push_back({"employee_no", store::FilterOp::kEq, base::Value{pv.person_code}});
           q.page_size = 1;
+          q.count_total = false;
           AG_ASSIGN_OR_RETURN(auto people, tx.records().list(*base::findSchema("people"), q));
           if (!people.items.empty()) {
             pv.row.person_id = people.items.front().id;

@@ -369,6 +369,7 @@ Result<permit::PersonInfo> personInfo(store::Transaction& tx, const auth::Princi
   store::ListQuery q;
   q.filters.push_back({"person_id", store::FilterOp::kEq, base::Value(id)});
   q.page_size = 100;
+  q.count_total = false;
   AG_ASSIGN_OR_RETURN(auto certs, tx.records().list(schema("certificates"), q));
   for (const auto& c : certs.items) {
     permit::CertInfo ci;
@@ -435,6 +436,7 @@ static Result<Gathered> gather(store::Transaction& tx, const auth::Principal* ca
   for (const auto& day : days) {
     store::ListQuery q;
     q.filters.push_back({"date", store::FilterOp::kEq, base::Value(day)});
+    q.count_total = false;
     AG_ASSIGN_OR_RETURN(auto cal, tx.records().list(schema("holidays"), q));
     std::string kind;
     if (!cal.items.empty()) {
@@ -529,6 +531,7 @@ static Result<Gathered> gather(store::Transaction& tx, const auth::Principal* ca
     q.filters.push_back({"starts_at", store::FilterOp::kLe, base::Value(toMillis(plan.to))});
     q.filters.push_back({"ends_at", store::FilterOp::kGe, base::Value(toMillis(plan.from))});
     q.page_size = 1000;
+    q.count_total = false;
     AG_ASSIGN_OR_RETURN(auto windows, tx.records().list(schema("maintenance_windows"), q));
     for (const auto& m : windows.items) {
       permit::MaintenanceInfo mi;

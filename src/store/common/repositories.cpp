@@ -104,12 +104,15 @@ Result<Page> SqlRecordRepository::list(const base::EntitySchema& schema, const L
   AG_ASSIGN_OR_RETURN(WhereClause where, buildWhere(schema, query, p));
   AG_ASSIGN_OR_RETURN(std::string order, buildOrderBy(conn_.dialect(), schema, query));
   Page page;
-  AG_ASSIGN_OR_RETURN(
-      auto total, queryInt(conn_, "SELECT COUNT(*) FROM " + layout.table + where.sql, p.params()));
-  page.total = total.value_or(0);
   auto [limit, offset] = paging(query.page, query.page_size);
-  if (offset >= page.total) {
-    return page;
+  if (query.count_total) {
+    AG_ASSIGN_OR_RETURN(
+        auto total,
+        queryInt(conn_, "SELECT COUNT(*) FROM " + layout.table + where.sql, p.params()));
+    page.total = total.value_or(0);
+    if (offset >= page.total) {
+      return page;
+    }
   }
   std::string sql = "SELECT " + layout.select_list + " FROM " + layout.table + where.sql + order;
   sql += " LIMIT " + p.add(limit);
@@ -118,6 +121,9 @@ Result<Page> SqlRecordRepository::list(const base::EntitySchema& schema, const L
     page.items.push_back(readRecord(layout, row));
   }));
   (void)ignored;
+  if (!query.count_total) {
+    page.total = offset + static_cast<std::int64_t>(page.items.size());
+  }
   return page;
 }
 

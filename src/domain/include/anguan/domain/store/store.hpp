@@ -52,6 +52,9 @@ struct ListQuery {
   // Only records whose org_path starts with this prefix (plus unscoped records with an empty
   // path). "" = no restriction.
   std::string scope_prefix;
+  // false: no COUNT(*) of all matches; Page::total is then offset + the items returned. For
+  // lookups that only need the rows (a person's certificates, a day in the calendar).
+  bool count_total = true;
 };
 
 struct Page {

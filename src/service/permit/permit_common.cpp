@@ -374,7 +374,8 @@ Status readPermit(store::Transaction& tx, const auth::Principal* caller, std::in
     return Error::notFound("permit.not_found", "No such permit");
   }
   boost::system::error_code ec;
-  auto parsed = json::parse(row.doc, ec);
+  // Into doc's storage, so the move below hands the values over instead of copying them.
+  auto parsed = json::parse(row.doc, ec, doc.storage());
   if (ec || !parsed.is_object()) {
     return Error::internal("permit.corrupt", "the stored permit is damaged");
   }

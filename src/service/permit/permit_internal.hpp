@@ -137,7 +137,9 @@ namespace anguan::service {
 // What a permit's detail view is built from (PermitService::get, and change() after mutate()).
 struct PermitService::DetailParts {
   store::PermitRow row;  // `doc` left empty: the parsed document is below.
-  boost::json::object doc;
+  // The document lives for one request: its values come from one arena, freed at once
+  // (readPermit parses into it, and mutate() moves into it without a copy).
+  boost::json::object doc{boost::json::make_shared_resource<boost::json::monotonic_resource>()};
   std::shared_ptr<const TypeView> view;  // nullptr when the snapshot is missing or damaged.
   std::vector<store::PermitEventRow> events;
   std::vector<store::PermitFileRow> files;

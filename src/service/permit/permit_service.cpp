@@ -861,7 +861,10 @@ Result<std::int64_t> PermitService::mutate(const auth::Principal* caller, std::i
     PreparedChange ch;
     AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
       store::PermitRow row;
-      json::object doc;
+      // In the storage of the detail it ends in (see DetailParts::doc), else in an arena of its
+      // own: the moves into ctx and into the detail then copy nothing.
+      json::object doc(detail != nullptr ? detail->doc.storage()
+                                         : json::make_shared_resource<json::monotonic_resource>());
       // The doc comes back parsed and cleared from the row: serialised again below.
       AG_RETURN_IF_ERROR(readPermit(tx, caller, id, row, doc));
       ch.before = row;

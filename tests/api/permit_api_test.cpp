@@ -644,6 +644,93 @@ TEST_F(PermitApiSubmit, BlockingFindingsCannotBeOverridden) {
   }
 }
 
+// Feasibility again at issue: what changed since submit counts at the last approval.
+class PermitApiIssueCheck : public PermitApiSubmit {
+ protected:
+  // Submitted, and every step but the last approved; returns the last step's approver.
+  std::string atLastStep(std::int64_t id) {
+    auto r = submit(id);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    for (int n = 0; n < 8; ++n) {
+      auto p = permit(id);
+      const int i = openStep(p);
+      EXPECT_GE(i, 0);
+      if (i < 0) {
+        return "";
+      }
+      const std::string user =
+          userFor(std::string(p.at("steps").as_array()[i].at("role").as_string()));
+      if (static_cast<std::size_t>(i) + 1 == p.at("steps").as_array().size()) {
+        return user;
+      }
+      EXPECT_EQ(approve(user, id).status, 200u);
+    }
+    return "";
+  }
+  HttpResult approveWith(const std::string& user, std::int64_t id, const json::object& overrides) {
+    return post(user, path(id, "approve"),
+                {{"comment", "同意"}, {"signature", password()}, {"overrides", overrides}});
+  }
+  static bool has(const json::value& findings, const std::string& code, const char* severity) {
+    for (const auto& f : findings.as_array()) {
+      if (f.at("code").as_string() == code && f.at("severity").as_string() == severity) {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+TEST_F(PermitApiIssueCheck, AWarningFoundAfterSubmitNeedsTheApproversReason) {
+  const auto id = create(plan());
+  const auto last = atLastStep(id);
+  ASSERT_FALSE(last.empty());
+  const auto window = maintenanceInArea();  // scheduled after the submit
+  const std::string code = "maintenance.area." + std::to_string(window);
+  const auto before = permit(id);
+  for (const json::value& reason : {json::value(nullptr), json::value("  ")}) {
+    json::object overrides;
+    if (!reason.is_null()) {
+      overrides[code] = reason;
+    }
+    auto r = approveWith(last, id, overrides);
+    EXPECT_EQ(r.status, 400u) << r.body;
+    EXPECT_EQ(r.errorCode(), "permit.override_reason_required");
+    EXPECT_NE(details(r).find(code + " [warn]"), std::string::npos) << details(r);
+    EXPECT_NE(details(r).find("issue"), std::string::npos) << details(r);
+    expectUnchanged(id, before);
+    EXPECT_EQ(permit(id).at("issue_findings").as_array().size(), 0u);
+  }
+  auto r = approveWith(last, id, {{code, "检修在换热器区，已设隔离"}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto p = permit(id);
+  EXPECT_EQ(p.at("state").as_string(), "issued");
+  EXPECT_TRUE(has(p.at("issue_findings"), code, "warn")) << p.at("issue_findings");
+  EXPECT_TRUE(has(p.at("issue_findings"), "window.open", "pass")) << p.at("issue_findings");
+  EXPECT_EQ(p.at("issue_overrides").at(code).as_string(), "检修在换热器区，已设隔离");
+  // The submit's own findings are kept as they were.
+  EXPECT_FALSE(has(p.at("findings"), code, "warn"));
+}
+
+TEST_F(PermitApiIssueCheck, AWindowThatEndedCannotBeIssued) {
+  const auto id = create(plan());
+  const auto last = atLastStep(id);
+  ASSERT_FALSE(last.empty());
+  advance(kAhead + hours(5));  // past the window's end (kAhead + 4 h)
+  const auto before = permit(id);
+  auto r = approveWith(last, id, {{"window.open", "领导同意"}});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.blocked");
+  EXPECT_NE(details(r).find("window.open [block]"), std::string::npos) << details(r);
+  expectUnchanged(id, before);
+  EXPECT_EQ(openStep(permit(id)), openStep(before));
+  // The approver returns it instead.
+  auto back = post(last, path(id, "return"),
+                   {{"comment", "时间已过，请重新安排"}, {"signature", password()}});
+  EXPECT_EQ(back.status, 200u) << back.body;
+  EXPECT_EQ(permit(id).at("state").as_string(), "returned");
+}
+
 TEST_F(PermitApiSubmit, AGuardianCannotGuardTwoOverlappingJobs) {
   const auto first = create(plan());
   ASSERT_EQ(submit(first).status, 200u);

@@ -948,6 +948,19 @@ test('permit: desktop — plan with live grading and findings, attachments, appr
     await page.locator('[data-test=permit-file][data-kind=pdf] [data-test=permit-file-pdf]').waitFor();
     await page.locator('[data-test=permit-hazards-empty]').waitFor();
 
+    // Between submit and issue, maintenance is scheduled on equipment in the same hall: the check
+    // at issue finds the warning anew, and the approver must give a reason before it is issued.
+    const adminToken = await apiLogin('admin');
+    let equipment = ((await apiCall('GET', `/equipment?area_id=${area.id}&page_size=50`, adminToken)).items || [])[0];
+    if (!equipment) {
+      equipment = await apiCall('POST', '/equipment', adminToken, { code: `EQ-E2E-${stamp}`, name: '行车', area_id: area.id, org_id: area.org_id });
+    }
+    const maint = await apiCall('POST', '/maintenance-windows', adminToken, {
+      equipment_id: equipment.id, kind: 'maintenance', starts_at: iso(from - 60 * 60000), ends_at: iso(to + 60 * 60000), description: `行车检修 ${stamp}`,
+    });
+    const maintCode = `maintenance.area.${maint.id}`;
+    contexts.push({ close: () => apiCall('DELETE', `/maintenance-windows/${maint.id}?version=${maint.version}`, adminToken).catch(() => {}) });
+
     // The approver's queue on the desktop: approve through the dialog with password re-entry.
     const A = await newPage(browser, DESKTOP_NIGHT);
     contexts.push(A.context);
@@ -963,6 +976,12 @@ test('permit: desktop — plan with live grading and findings, attachments, appr
     await A.page.locator('input[data-test=decide-password], [data-test=decide-password] input').first().fill(ADMIN.password);
     await A.page.locator('textarea[data-test=decide-comment], [data-test=decide-comment] textarea').first().fill('同意，安全带、防坠器到位');
     await A.page.locator('[data-test=decide-confirm]').click();
+    const issueWarn = dialog.locator(`[data-test=issue-findings] [data-test=issue-warn][data-code="${maintCode}"]`);
+    await issueWarn.waitFor();
+    assert(/检修/.test(await issueWarn.textContent()), `the warning names the maintenance, got "${await issueWarn.textContent()}"`);
+    await shot(A.page, 'permit-d-issue-check');
+    await dialog.locator(`textarea[data-test="issue-reason-${maintCode}"], [data-test="issue-reason-${maintCode}"] textarea`).first().fill('行车检修在东跨，作业点在西跨，已设警戒');
+    await A.page.locator('[data-test=decide-confirm]').click();
     await dialog.waitFor({ state: 'hidden' });
     await row.waitFor({ state: 'detached' });
 
@@ -971,6 +990,10 @@ test('permit: desktop — plan with live grading and findings, attachments, appr
     await page.waitForFunction(() => document.querySelectorAll('[data-test=timeline-event]').length >= 4, null, { timeout: 15000 });
     const kinds = await page.locator('[data-test=timeline-event]').evaluateAll((els) => els.map((e) => e.dataset.kind));
     assert(kinds.filter((k) => k === 'attachment').length === 2, `two attachment events expected, got ${JSON.stringify(kinds)}`);
+    // The check at issue is on the permit, with the approver's reason.
+    const checked = page.locator(`[data-test=issue-check] [data-test=issue-check-warn][data-code="${maintCode}"]`);
+    await checked.waitFor();
+    assert(/西跨/.test(await checked.textContent()), `the reason shows under the warning, got "${await checked.textContent()}"`);
     await shot(page, 'permit-d-issued');
 
     // The daily board: the permit under its area.

@@ -67,6 +67,27 @@ Result<json::object> readLocation(const json::object& body) {
   return out;
 }
 
+// {overrides: {finding code: reason}} of submit and of the last approval; absent = none.
+Result<std::map<std::string, std::string>> readOverrides(const json::object& body) {
+  std::map<std::string, std::string> overrides;
+  const auto* o = body.if_contains("overrides");
+  if (o == nullptr || o->is_null()) {
+    return overrides;
+  }
+  if (!o->is_object()) {
+    return Error::invalidArgument("validation.failed", "wrong type")
+        .with("overrides", "wrong_type");
+  }
+  for (const auto& kv : o->as_object()) {
+    if (!kv.value().is_string()) {
+      return Error::invalidArgument("validation.failed", "wrong type")
+          .with("overrides", "wrong_type");
+    }
+    overrides[std::string(kv.key())] = std::string(kv.value().as_string());
+  }
+  return overrides;
+}
+
 // Absolute address of a public path, from the request's Host (the QR code is scanned by phones).
 std::string statusUrl(const Context& ctx, std::string_view path) {
   std::string host(ctx.request[http::field::host]);
@@ -279,20 +300,7 @@ void addPermitRoutes(Router& router, Services& s) {
   router.add(actionRoute(
       "submit", "Submit for approval ({overrides: {finding: reason}})",
       [&p](Context& ctx, std::int64_t id, const json::object& body) -> Result<json::object> {
-        std::map<std::string, std::string> overrides;
-        if (const auto* o = body.if_contains("overrides"); o != nullptr && !o->is_null()) {
-          if (!o->is_object()) {
-            return Error::invalidArgument("validation.failed", "wrong type")
-                .with("overrides", "wrong_type");
-          }
-          for (const auto& kv : o->as_object()) {
-            if (!kv.value().is_string()) {
-              return Error::invalidArgument("validation.failed", "wrong type")
-                  .with("overrides", "wrong_type");
-            }
-            overrides[std::string(kv.key())] = std::string(kv.value().as_string());
-          }
-        }
+        AG_ASSIGN_OR_RETURN(auto overrides, readOverrides(body));
         return p.submit(ctx.caller(), id, overrides);
       }));
   router.add(actionRoute(
@@ -304,11 +312,14 @@ void addPermitRoutes(Router& router, Services& s) {
   for (const char* action : {"approve", "reject", "return"}) {
     const std::string a = action;
     router.add(actionRoute(
-        a, "Decide your open approval step ({comment, signature, location})",
+        a,
+        "Decide your open approval step ({comment, signature, location}; the last approval "
+        "also {overrides: {finding: reason}} for warnings the check at issue finds anew)",
         [&p, a](Context& ctx, std::int64_t id, const json::object& body) -> Result<json::object> {
-          AG_RETURN_IF_ERROR(readFields(body, {"comment", "signature", "location"}));
+          AG_RETURN_IF_ERROR(readFields(body, {"comment", "signature", "location", "overrides"}));
           service::Decision d;
           d.action = a;
+          AG_ASSIGN_OR_RETURN(d.overrides, readOverrides(body));
           AG_ASSIGN_OR_RETURN(d.comment, stringField(body, "comment", false));
           AG_ASSIGN_OR_RETURN(d.signature, readSignature(body));
           AG_ASSIGN_OR_RETURN(d.location, readLocation(body));

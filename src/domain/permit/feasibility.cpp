@@ -105,7 +105,13 @@ void checkCerts(const PersonInfo& person, const std::vector<std::string>& requir
 }
 
 void checkWindow(const FeasibilityInput& in, std::vector<Finding>& out) {
-  if (in.from > in.now) {
+  if (in.at_issue) {
+    if (in.to > in.now) {
+      add(out, "window.open", Severity::kPass, "permit.feas.window_open_ok");
+    } else {
+      add(out, "window.open", Severity::kBlock, "permit.feas.window_ended");
+    }
+  } else if (in.from > in.now) {
     add(out, "window.future", Severity::kPass, "permit.feas.window_future_ok");
   } else {
     add(out, "window.future", Severity::kBlock, "permit.feas.window_past");

@@ -562,6 +562,20 @@ static Result<Gathered> gather(store::Transaction& tx, const auth::Principal* ca
   return Gathered{std::move(a), std::move(in)};
 }
 
+// A refused submit or issue, with every finding that is not a pass as "finding.N":
+// "<code> [warn|block] <reason>".
+static Error withFindings(Error e, const std::vector<permit::Finding>& findings, bool zh) {
+  int n = 0;
+  for (const auto& f : findings) {
+    if (f.severity != permit::Severity::kPass) {
+      e.with("finding." + std::to_string(++n),
+             f.code + " [" + permit::toString(f.severity) + "] " +
+                 permit::renderReason(localized(f.reason, zh), zh));
+    }
+  }
+  return e;
+}
+
 // Adds the other open work overlapping the window (and submits not yet committed) and runs the
 // feasibility checks at `now`.
 static Result<Analysis> finishAnalysis(store::Transaction& tx, Gathered g, const Plan& plan,
@@ -1132,17 +1146,7 @@ Result<json::object> PermitService::submit(const auth::Principal& caller, std::i
           AG_ASSIGN_OR_RETURN(
               a, finishAnalysis(c.tx, std::move(g), plan, c.now, tz, c.row.id, &in_flight));
           if (auto st2 = permit::checkOverride(a.findings, overrides); !st2) {
-            Error e = st2.error();
-            int n = 0;
-            for (const auto& f : a.findings) {
-              if (f.severity != permit::Severity::kPass) {
-                e.with("finding." + std::to_string(++n),
-                       f.code + " [" + permit::toString(f.severity) + "] " +
-                           permit::renderReason(localized(f.reason, chinese(caller)),
-                                                chinese(caller)));
-              }
-            }
-            return e;
+            return withFindings(st2.error(), a.findings, chinese(caller));
           }
           store::PermitRow entry = c.row;
           entry.doc.clear();
@@ -1221,6 +1225,59 @@ Result<json::object> PermitService::cancel(const auth::Principal& caller, std::i
   });
 }
 
+Status PermitService::checkAtIssue(MutationCtx& c,
+                                   const std::map<std::string, std::string>& overrides) {
+  const auto* stored_plan = objectIn(c.doc, "plan");
+  if (stored_plan == nullptr) {
+    return Error::internal("permit.corrupt", "the stored permit has no plan");
+  }
+  AG_ASSIGN_OR_RETURN(Plan plan, parsePlan(*stored_plan));
+  AG_ASSIGN_OR_RETURN(auto types, loadTypes(c.tx));
+  const int tz = settings_.tz_offset_minutes;
+  // The references were checked against the planner's scope at submit; the approver's scope
+  // may be narrower (a contractor's people), so they are not checked against it again.
+  AG_ASSIGN_OR_RETURN(auto g, gather(c.tx, nullptr, types, plan, c.now, tz, environment_));
+  g.in.at_issue = true;
+  AG_ASSIGN_OR_RETURN(auto a,
+                      finishAnalysis(c.tx, std::move(g), plan, c.now, tz, c.row.id, nullptr));
+  if (a.grade.level != c.row.level) {
+    // The approvals were routed for the submitted level (an area's flag or the calendar
+    // changed since): the chain no longer fits.
+    permit::Finding f;
+    f.code = "grade.changed";
+    f.severity = permit::Severity::kBlock;
+    f.reason = {"permit.feas.grade_changed", {{"submitted", c.row.level}, {"now", a.grade.level}}};
+    a.findings.push_back(std::move(f));
+  }
+  // A warning overridden at submit keeps its reason; one found anew needs the approver's.
+  std::map<std::string, std::string> reasons = overrides;
+  json::object fresh;
+  if (const auto* submitted = objectIn(c.doc, "overrides")) {
+    for (const auto& kv : *submitted) {
+      if (kv.value().is_string()) {
+        reasons.emplace(std::string(kv.key()), std::string(kv.value().as_string()));
+      }
+    }
+  }
+  const bool zh = c.caller != nullptr && chinese(*c.caller);
+  if (auto ok = permit::checkOverride(a.findings, reasons); !ok) {
+    return withFindings(Error(ok.error()).with("check", "issue"), a.findings, zh);
+  }
+  for (const auto& [code, reason] : overrides) {
+    for (const auto& f : a.findings) {
+      if (f.code == code && f.severity == permit::Severity::kWarn) {
+        fresh[code] = reason;
+      }
+    }
+  }
+  auto stored = storedAnalysis(a);
+  c.doc["issue_findings"] = stored["findings"];
+  if (!fresh.empty()) {
+    c.doc["issue_overrides"] = fresh;
+  }
+  return {};
+}
+
 Result<json::object> PermitService::decide(const auth::Principal& caller, std::int64_t id,
                                            const Decision& d) {
   if (d.action != "approve" && d.action != "reject" && d.action != "return") {
@@ -1286,6 +1343,7 @@ Result<json::object> PermitService::decide(const auth::Principal& caller, std::i
       auto opened = permit::openNext(steps, c.now);
       writeSteps(c.doc, steps);
       if (permit::allApproved(steps)) {
+        AG_RETURN_IF_ERROR(checkAtIssue(c, d.overrides));
         AG_RETURN_IF_ERROR(c.apply(Action::kApproveFinal, "issued"));
         c.row.issued_at = c.now;
         c.row.waiting_roles.clear();

@@ -208,22 +208,30 @@ json::object detailJson(const auth::Principal& p, const store::PermitRow& row,
         {"night", boolIn(*grade, "night")},
         {"holiday", boolIn(*grade, "holiday")}};
   }
-  json::array findings;
-  if (const auto* fs = arrayIn(doc, "findings")) {
-    for (const auto& f : *fs) {
-      if (!f.is_object()) {
-        continue;
+  auto findingsOf = [&](const char* key) {
+    json::array findings;
+    if (const auto* fs = arrayIn(doc, key)) {
+      for (const auto& f : *fs) {
+        if (!f.is_object()) {
+          continue;
+        }
+        const auto& fo = f.as_object();
+        findings.push_back(json::object{
+            {"code", stringIn(fo, "code")},
+            {"severity", stringIn(fo, "severity")},
+            {"text", fo.contains("reason") ? reasonText(fo.at("reason"), zh) : std::string()}});
       }
-      const auto& fo = f.as_object();
-      findings.push_back(json::object{
-          {"code", stringIn(fo, "code")},
-          {"severity", stringIn(fo, "severity")},
-          {"text", fo.contains("reason") ? reasonText(fo.at("reason"), zh) : std::string()}});
     }
-  }
-  o["findings"] = std::move(findings);
-  o["overrides"] = objectIn(doc, "overrides") ? json::value(*objectIn(doc, "overrides"))
-                                              : json::value(json::object());
+    return findings;
+  };
+  auto objectOf = [&](const char* key) {
+    return objectIn(doc, key) ? json::value(*objectIn(doc, key)) : json::value(json::object());
+  };
+  o["findings"] = findingsOf("findings");
+  o["overrides"] = objectOf("overrides");
+  // The check again at the last approval (empty until issued).
+  o["issue_findings"] = findingsOf("issue_findings");
+  o["issue_overrides"] = objectOf("issue_overrides");
   if (const auto* presence = objectIn(doc, "guardian_presence")) {
     o["guardian_presence"] = json::object{{"since", msTime(*presence, "since", tz)},
                                           {"last_seen", msTime(*presence, "last_seen", tz)},
@@ -498,6 +506,8 @@ Result<json::object> PermitService::report(const auth::Principal& caller, std::i
   r["grade"] = d["grade"];
   r["findings"] = d["findings"];
   r["overrides"] = d["overrides"];
+  r["issue_findings"] = d["issue_findings"];
+  r["issue_overrides"] = d["issue_overrides"];
   r["approvals"] = d["steps"];
   r["gas_tests"] = d["gas_tests"];
   r["measures"] = d["measures"];

@@ -12,6 +12,7 @@ import {
   overridesFor,
   debounce,
   bodyKey,
+  findingsFromError,
 } from '../../src/lib/permits/plan.js';
 
 const hotWork = { code: 'hot_work', fields: [{ name: 'hot_method', kind: 'text' }, { name: 'fire_watch', kind: 'bool' }, { name: 'depth_m', kind: 'number' }] };
@@ -160,5 +161,31 @@ describe('error texts', () => {
     expect(errorTexts({ details: { reasons: [{ text: 'a' }, 'b'], findings: [{ code: 'x', text: 'X' }] } })).toEqual(['a', 'b', 'X']);
     expect(errorTexts({ details: {} })).toEqual([]);
     expect(errorTexts(null)).toEqual([]);
+  });
+});
+
+describe('findings of a refused submit or issue', () => {
+  it('reads finding.N details in order, with code, severity and text', () => {
+    const e = {
+      details: {
+        check: 'issue',
+        'finding.10': 'window.open [block] 作业时间已结束，不能签发',
+        'finding.2': 'maintenance.area.7 [warn] 区域内有检修：换热器检修',
+        'finding.1': 'cert.worker.3 [warn] 孙涛的证书将在 30 天内到期',
+      },
+    };
+    expect(findingsFromError(e)).toEqual([
+      { code: 'cert.worker.3', severity: 'warn', text: '孙涛的证书将在 30 天内到期' },
+      { code: 'maintenance.area.7', severity: 'warn', text: '区域内有检修：换热器检修' },
+      { code: 'window.open', severity: 'block', text: '作业时间已结束，不能签发' },
+    ]);
+  });
+  it('ignores other details and malformed entries', () => {
+    expect(findingsFromError({ details: { 'finding.1': 'no severity here', field: 'x', 'finding.x': 'a [warn] b' } })).toEqual([]);
+    expect(findingsFromError(null)).toEqual([]);
+    expect(findingsFromError({})).toEqual([]);
+  });
+  it('error texts include the findings of the details', () => {
+    expect(errorTexts({ details: { 'finding.2': 'b [block] 第二', 'finding.1': 'a [warn] 第一' } })).toEqual(['第一', '第二']);
   });
 });

@@ -80,6 +80,29 @@ TEST(PermitFeasibility, WindowMustBeInTheFuture) {
   EXPECT_EQ(severityOf(checkFeasibility(in), "window.order"), Severity::kBlock);
 }
 
+TEST(PermitFeasibility, AtIssueTheWindowMustNotHaveEnded) {
+  struct Case {
+    milliseconds from, to;  // relative to now
+    Severity expected;
+  };
+  for (const auto& c : std::vector<Case>{{hours{1}, hours{5}, Severity::kPass},
+                                         {-hours{2}, hours{2}, Severity::kPass},
+                                         {-hours{4}, milliseconds{1}, Severity::kPass},
+                                         {-hours{4}, milliseconds{0}, Severity::kBlock},
+                                         {-hours{4}, -hours{1}, Severity::kBlock}}) {
+    auto in = hotInput();
+    in.at_issue = true;
+    in.from = kNow + c.from;
+    in.to = kNow + c.to;
+    const auto fs = checkFeasibility(in);
+    EXPECT_EQ(find(fs, "window.future"), nullptr);
+    EXPECT_EQ(severityOf(fs, "window.open"), c.expected) << c.from.count() << " " << c.to.count();
+    const Finding* open = find(fs, "window.open");
+    ASSERT_NE(open, nullptr);
+    EXPECT_EQ(reasonTexts().count(open->reason.key), 1u) << open->reason.key;
+  }
+}
+
 TEST(PermitFeasibility, MaxValidityExactBoundaries) {
   struct Case {
     const char* type;

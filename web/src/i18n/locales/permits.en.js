@@ -75,6 +75,11 @@ export default {
     reason: 'Reason to go ahead (at least 5 characters)',
     reasonMissing: 'Every warning needs a reason',
     blocked: 'Blocked findings: the plan cannot be submitted',
+    atIssue: 'Check at issue',
+    reasonGiven: 'Reason given',
+    atIssueHint: 'Things changed since submit: the check before issue found',
+    issueBlocked: 'Blocked findings: the permit cannot be issued; return it for changes',
+    issueReasons: 'Give a reason for each new warning, then approve',
   },
   action: {
     preview: 'Check',

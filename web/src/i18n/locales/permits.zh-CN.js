@@ -75,6 +75,11 @@ export default {
     reason: '坚持作业的理由（至少 5 个字）',
     reasonMissing: '每条警告都需要填写理由',
     blocked: '存在“禁止”项，不能提交',
+    atIssue: '签发前复核',
+    reasonGiven: '理由',
+    atIssueHint: '提交后情况有变：签发前复核发现以下问题',
+    issueBlocked: '存在“禁止”项，不能签发，请退回修改',
+    issueReasons: '新出现的警告需要您填写理由后再同意',
   },
   action: {
     preview: '检查',

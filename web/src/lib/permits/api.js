@@ -1,5 +1,6 @@
 // Permit API (docs/permits-api.md) on top of the shared client.
 import { api } from '../../api/index.js';
+import { findingsFromError } from './plan.js';
 
 export const permitsApi = {
   workTypes: () => api.get('/work-types'),
@@ -60,5 +61,6 @@ export function errorTexts(e) {
   const list = (v) => (Array.isArray(v) ? v : typeof v === 'string' && v ? v.split(/[；;]\s*/).filter(Boolean) : []);
   for (const r of list(d.reasons)) out.push(typeof r === 'string' ? r : r.text || r.message || JSON.stringify(r));
   for (const f of list(d.findings)) out.push(typeof f === 'string' ? f : f.text || f.code);
+  for (const f of findingsFromError(e)) out.push(f.text || f.code);
   return out;
 }

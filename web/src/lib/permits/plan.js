@@ -227,6 +227,20 @@ export function overridesFor(findings, reasons = {}) {
   return out;
 }
 
+// The findings a refused submit or last approval lists in its error details
+// ({"finding.1": "<code> [warn|block] <text>", …}), in their order: [{code, severity, text}].
+export function findingsFromError(e) {
+  const d = (e && e.details) || {};
+  const out = [];
+  for (const [key, value] of Object.entries(d)) {
+    const n = /^finding\.(\d+)$/.exec(key);
+    const m = typeof value === 'string' ? /^(\S+) \[(warn|block)\] ?(.*)$/s.exec(value) : null;
+    if (n && m) out.push({ n: Number(n[1]), code: m[1], severity: m[2], text: m[3] });
+  }
+  out.sort((a, b) => a.n - b.n);
+  return out.map(({ code, severity, text }) => ({ code, severity, text }));
+}
+
 // Debounce for the live preview; returns a function with .cancel().
 export function debounce(fn, ms) {
   let timer = null;

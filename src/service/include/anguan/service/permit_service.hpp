@@ -60,6 +60,9 @@ struct Decision {
   std::string comment;
   Signature signature;
   boost::json::object location;  // {lat, lng, text}
+  // The last approval checks feasibility again: a reason for each warning that was not
+  // overridden at submit (finding code → reason).
+  std::map<std::string, std::string> overrides;
 };
 
 // The monitoring module's environment check for feasibility (current valid readings in the
@@ -201,6 +204,11 @@ class PermitService {
   [[nodiscard]] Result<std::int64_t> mutate(const auth::Principal* caller, std::int64_t id,
                                             const Mutator& fn, std::mutex* prepare_lock = nullptr,
                                             DetailParts* detail = nullptr);
+  // The feasibility check again at the last approval (issue 3 part 4), on today's data: a block
+  // refuses the approval, a warning needs a reason (from submit or `overrides`). Records the
+  // findings in the document.
+  [[nodiscard]] Status checkAtIssue(permit_detail::MutationCtx& c,
+                                    const std::map<std::string, std::string>& overrides);
   // mutate() then the caller's view of the permit (without reading it again).
   [[nodiscard]] Result<boost::json::object> change(const auth::Principal& caller, std::int64_t id,
                                                    const Mutator& fn);

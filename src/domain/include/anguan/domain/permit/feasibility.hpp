@@ -15,6 +15,9 @@
 //   block; height ↔ height in the same area → warn (protective layer; double above 24 m).
 //   same_area counts as distance 0.
 // - The level's max validity: to − from ≤ max_validity (exactly equal passes).
+// - At submit the window must start in the future ("window.future"). At issue (the last
+//   approval, `at_issue`) it must not have ended ("window.open": to > now): an approval that
+//   comes after the planned start may still issue the rest of the window.
 //
 // Thread safety: pure functions.
 #pragma once
@@ -91,6 +94,7 @@ struct FeasibilityInput {
   bool painting = false;
   double height_m = 0;
   std::optional<std::vector<Finding>> environment;  // hook for the monitoring issue
+  bool at_issue = false;  // the check again at the last approval (see "window.open" above)
 };
 
 std::vector<Finding> checkFeasibility(const FeasibilityInput& in);

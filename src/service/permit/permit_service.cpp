@@ -576,6 +576,29 @@ static Error withFindings(Error e, const std::vector<permit::Finding>& findings,
   return e;
 }
 
+// The plan the permit was submitted with, from its document.
+static Result<Plan> storedPlan(const json::object& doc) {
+  const auto* plan = objectIn(doc, "plan");
+  if (plan == nullptr) {
+    return Error::internal("permit.corrupt", "the stored permit has no plan");
+  }
+  return parsePlan(*plan);
+}
+
+// The reasons of `overrides` that answer a warning among `findings` (the ones to keep).
+static json::object warnOverrides(const std::vector<permit::Finding>& findings,
+                                  const std::map<std::string, std::string>& overrides) {
+  json::object out;
+  for (const auto& [code, reason] : overrides) {
+    for (const auto& f : findings) {
+      if (f.code == code && f.severity == permit::Severity::kWarn) {
+        out[code] = reason;
+      }
+    }
+  }
+  return out;
+}
+
 // Adds the other open work overlapping the window (and submits not yet committed) and runs the
 // feasibility checks at `now`.
 static Result<Analysis> finishAnalysis(store::Transaction& tx, Gathered g, const Plan& plan,
@@ -1093,12 +1116,10 @@ Result<json::object> PermitService::submit(const auth::Principal& caller, std::i
       }
       boost::system::error_code ec;
       auto doc = json::parse(row.doc, ec);
-      const json::object* stored_plan =
-          !ec && doc.is_object() ? objectIn(doc.as_object(), "plan") : nullptr;
-      if (stored_plan == nullptr) {
-        return Error::internal("permit.corrupt", "the stored permit has no plan");
+      if (ec || !doc.is_object()) {
+        return Error::internal("permit.corrupt", "the stored permit is damaged");
       }
-      AG_ASSIGN_OR_RETURN(Plan plan, parsePlan(*stored_plan));
+      AG_ASSIGN_OR_RETURN(Plan plan, storedPlan(doc.as_object()));
       AG_ASSIGN_OR_RETURN(auto types, loadTypes(tx));
       AG_ASSIGN_OR_RETURN(auto g, gather(tx, &caller, types, plan, clock_.now(), tz, environment_));
       pre = std::move(g);
@@ -1117,12 +1138,7 @@ Result<json::object> PermitService::submit(const auth::Principal& caller, std::i
           return statusOf(permit::transition(st, Action::kSubmit));
         }
         // Feasibility again, with today's data.
-        const auto* stored_plan = objectIn(c.doc, "plan");
-        if (stored_plan == nullptr) {
-          return Error::internal("permit.corrupt", "the stored permit has no plan");
-        }
-        json::object plan_body = *stored_plan;
-        AG_ASSIGN_OR_RETURN(Plan plan, parsePlan(plan_body));
+        AG_ASSIGN_OR_RETURN(Plan plan, storedPlan(c.doc));
         AG_ASSIGN_OR_RETURN(auto types, loadTypes(c.tx));
         // The check sees the committed open work plus the submits being saved right now, and this
         // submit joins the latter before anyone else checks: two overlapping submits can't both
@@ -1156,14 +1172,7 @@ Result<json::object> PermitService::submit(const auth::Principal& caller, std::i
         auto stored = storedAnalysis(a);
         c.doc["grade"] = stored["grade"];
         c.doc["findings"] = stored["findings"];
-        json::object ov;
-        for (const auto& [code, reason] : overrides) {
-          for (const auto& f : a.findings) {
-            if (f.code == code && f.severity == permit::Severity::kWarn) {
-              ov[code] = reason;
-            }
-          }
-        }
+        json::object ov = warnOverrides(a.findings, overrides);
         c.doc["overrides"] = ov;
         c.row.level = a.grade.level;
         c.row.submitted_at = c.now;
@@ -1227,11 +1236,7 @@ Result<json::object> PermitService::cancel(const auth::Principal& caller, std::i
 
 Status PermitService::checkAtIssue(MutationCtx& c,
                                    const std::map<std::string, std::string>& overrides) {
-  const auto* stored_plan = objectIn(c.doc, "plan");
-  if (stored_plan == nullptr) {
-    return Error::internal("permit.corrupt", "the stored permit has no plan");
-  }
-  AG_ASSIGN_OR_RETURN(Plan plan, parsePlan(*stored_plan));
+  AG_ASSIGN_OR_RETURN(Plan plan, storedPlan(c.doc));
   AG_ASSIGN_OR_RETURN(auto types, loadTypes(c.tx));
   const int tz = settings_.tz_offset_minutes;
   // The references were checked against the planner's scope at submit; the approver's scope
@@ -1251,7 +1256,6 @@ Status PermitService::checkAtIssue(MutationCtx& c,
   }
   // A warning overridden at submit keeps its reason; one found anew needs the approver's.
   std::map<std::string, std::string> reasons = overrides;
-  json::object fresh;
   if (const auto* submitted = objectIn(c.doc, "overrides")) {
     for (const auto& kv : *submitted) {
       if (kv.value().is_string()) {
@@ -1263,13 +1267,7 @@ Status PermitService::checkAtIssue(MutationCtx& c,
   if (auto ok = permit::checkOverride(a.findings, reasons); !ok) {
     return withFindings(Error(ok.error()).with("check", "issue"), a.findings, zh);
   }
-  for (const auto& [code, reason] : overrides) {
-    for (const auto& f : a.findings) {
-      if (f.code == code && f.severity == permit::Severity::kWarn) {
-        fresh[code] = reason;
-      }
-    }
-  }
+  json::object fresh = warnOverrides(a.findings, overrides);
   auto stored = storedAnalysis(a);
   c.doc["issue_findings"] = stored["findings"];
   if (!fresh.empty()) {

@@ -731,6 +731,58 @@ TEST_F(PermitApiIssueCheck, AWindowThatEndedCannotBeIssued) {
   EXPECT_EQ(permit(id).at("state").as_string(), "returned");
 }
 
+TEST_F(PermitApiIssueCheck, IssueChecksTheRulesThePermitWasSubmittedUnder) {
+  const auto id = create(plan());
+  const auto last = atLastStep(id);
+  ASSERT_FALSE(last.empty());
+  const auto submitted_under = permit(id).at("rules_version").as_int64();
+  // After the submit the admin requires a certificate the plan's worker does not hold (a crane
+  // operator's).
+  auto hot = get("admin", "/api/v1/work-types/hot_work").json().as_object();
+  hot["worker_certs"] = json::array{"crane_operator"};
+  auto put =
+      s().request("PUT", "/api/v1/work-types/hot_work", json::serialize(hot), token("admin"));
+  ASSERT_EQ(put.status, 200u) << put.body;
+  ASSERT_EQ(put.json().at("rules_version").as_int64(), submitted_under + 1);
+  // A new plan is checked by the new rules ...
+  auto preview = post("p1leader", "/api/v1/permits/preview", plan());
+  ASSERT_EQ(preview.status, 200u) << preview.body;
+  const std::string missing = "cert.worker." + std::to_string(personOf("p1worker"));
+  EXPECT_TRUE(has(preview.json().at("findings"), missing, "block")) << preview.body;
+  // ... the submitted permit by the rules its approvals were routed under.
+  auto r = approveWith(last, id, {});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto p = permit(id);
+  EXPECT_EQ(p.at("state").as_string(), "issued");
+  EXPECT_EQ(p.at("rules_version").as_int64(), submitted_under);
+  EXPECT_TRUE(has(p.at("issue_findings"), missing, "pass")) << p.at("issue_findings");
+}
+
+TEST_F(PermitApiSubmit, ASubmitIsCheckedAndStampedWithTheCurrentRules) {
+  const auto id = create(plan());
+  const auto created_under = permit(id).at("rules_version").as_int64();
+  auto hot = get("admin", "/api/v1/work-types/hot_work").json().as_object();
+  hot["worker_certs"] = json::array{"crane_operator"};
+  auto put =
+      s().request("PUT", "/api/v1/work-types/hot_work", json::serialize(hot), token("admin"));
+  ASSERT_EQ(put.status, 200u) << put.body;
+  // A draft is not yet routed: its submit applies the rules of today.
+  const auto before = permit(id);
+  auto r = submit(id);
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.blocked");
+  EXPECT_NE(details(r).find("cert.worker." + std::to_string(personOf("p1worker"))),
+            std::string::npos)
+      << details(r);
+  expectUnchanged(id, before);
+  hot["worker_certs"] = json::array{"welding_fusion", "welding_pressure", "welding_brazing"};
+  put = s().request("PUT", "/api/v1/work-types/hot_work", json::serialize(hot), token("admin"));
+  ASSERT_EQ(put.status, 200u) << put.body;
+  r = submit(id);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(permit(id).at("rules_version").as_int64(), created_under + 2);
+}
+
 TEST_F(PermitApiSubmit, AGuardianCannotGuardTwoOverlappingJobs) {
   const auto first = create(plan());
   ASSERT_EQ(submit(first).status, 200u);

@@ -1175,6 +1175,9 @@ Result<json::object> PermitService::submit(const auth::Principal& caller, std::i
         json::object ov = warnOverrides(a.findings, overrides);
         c.doc["overrides"] = ov;
         c.row.level = a.grade.level;
+        // Submitted under the rules it was just checked and routed by: a change of the work
+        // type after this applies to new submits, not to this permit (see checkAtIssue).
+        c.row.rules_version = a.type->rules_version;
         c.row.submitted_at = c.now;
         AG_RETURN_IF_ERROR(c.apply(st == State::kReturned ? Action::kResubmit : Action::kSubmit,
                                    "submitted", json::object{{"overrides", ov.size()}}));
@@ -1238,6 +1241,21 @@ Status PermitService::checkAtIssue(MutationCtx& c,
                                    const std::map<std::string, std::string>& overrides) {
   AG_ASSIGN_OR_RETURN(Plan plan, storedPlan(c.doc));
   AG_ASSIGN_OR_RETURN(auto types, loadTypes(c.tx));
+  // The permit's own type is checked by the rules it was submitted under (c.type, its
+  // rules_version), not by a later edit of the work type; other work keeps today's rules.
+  if (!c.type.code.empty() && c.type.code == c.row.type_code) {
+    auto own = std::make_shared<std::vector<permit::WorkTypeDef>>();
+    own->reserve(types->size() + 1);
+    bool found = false;
+    for (const auto& t : *types) {
+      found = found || t.code == c.type.code;
+      own->push_back(t.code == c.type.code ? c.type : t);
+    }
+    if (!found) {
+      own->push_back(c.type);  // deactivated since submit: its permits still run
+    }
+    types = std::move(own);
+  }
   const int tz = settings_.tz_offset_minutes;
   // The references were checked against the planner's scope at submit; the approver's scope
   // may be narrower (a contractor's people), so they are not checked against it again.

@@ -159,6 +159,8 @@ class MqttIngest::Impl {
   struct Pending {
     service::TelemetryBatch batch;
     AckToken token;
+    // The message as received, for a dead letter if the store refuses the batch for good.
+    std::shared_ptr<const std::pair<std::string, std::string>> message;  // topic, payload
   };
 
   void onMessage(MqttMessage&& m) {
@@ -183,7 +185,9 @@ class MqttIngest::Impl {
       batch->claim = messageDigest(m.topic, m.payload);
       batch->maybe_redelivered = m.dup;
     }
-    Pending p{std::move(*batch), m.token};
+    Pending p{std::move(*batch), m.token,
+              std::make_shared<const std::pair<std::string, std::string>>(m.topic.substr(0, 200),
+                                                                          std::move(m.payload))};
     {
       std::lock_guard lock(mu_);
       if (!backlog_.empty()) {  // Keep the order: behind what waits already.
@@ -202,17 +206,25 @@ class MqttIngest::Impl {
   bool trySubmit(Pending& p) {
     const AckToken token = p.token;
     sink_->in_flight.fetch_add(1);
-    const bool ok = monitor_.submit(std::move(p.batch),
-                                    [sink = sink_, token](const Result<service::IngestResult>& r) {
-                                      // A failed commit is not acknowledged, and the broker only
-                                      // sends it again on a new connection: make one.
-                                      if (r) {
-                                        sink->ack(token);
-                                      } else {
-                                        sink->redeliver(token);
-                                      }
-                                      sink->in_flight.fetch_sub(1);
-                                    });
+    const bool ok = monitor_.submit(
+        std::move(p.batch),
+        [this, sink = sink_, token, message = p.message](const Result<service::IngestResult>& r) {
+          if (r) {
+            sink->ack(token);
+          } else if (r.error().key() == "telemetry.not_storable") {
+            // The store took other batches but never this one: sending it again would fail
+            // every time. Kept as a dead letter, then acknowledged.
+            rejected_.fetch_add(1, std::memory_order_relaxed);
+            monitor_.reject(service::IngestChannel::kMqtt, message->first, r.error(),
+                            message->second);
+            sink->ack(token);
+          } else {
+            // A failed commit is not acknowledged, and the broker only sends it again on a new
+            // connection: make one.
+            sink->redeliver(token);
+          }
+          sink->in_flight.fetch_sub(1);
+        });
     if (!ok) {
       sink_->in_flight.fetch_sub(1);
       return false;

@@ -827,5 +827,61 @@ TEST_F(MonitorMqtt, MessagesWhoseCommitFailedComeAgainAndAreStoredOnceEach) {
   EXPECT_GE(ingest_->stats().subscriber.connects, 2u);
 }
 
+// A message the store refuses every time (here a trigger refuses one value) must not fail the
+// commits of the messages it joins for ever: the pipeline commits a failed group one batch at a
+// time, the others are stored, and the one the store refuses while it takes others is kept as a
+// dead letter and acknowledged.
+TEST_F(MonitorMqtt, AMessageTheStoreAlwaysRefusesBecomesADeadLetterAndTheOthersAreStored) {
+  const Device d = device(cdu(), "GD-M5", "o2", 1);
+  startBroker();
+  sql("CREATE TRIGGER test_poison BEFORE INSERT ON readings WHEN NEW.value = 6.5 "
+      "BEGIN SELECT RAISE(ABORT, 'injected poison'); END");
+  ingest::MqttPublisherOptions o;
+  o.port = broker_.port();
+  o.client_id = "pub-" + d.code;
+  o.username = d.code;
+  o.password = d.token;
+  auto pub = ingest::MqttPublisher::connect(o);
+  ASSERT_TRUE(pub) << pub.error().message();
+  const auto t0 = toMillis(s().clock().now()) - 60000;
+  const std::string topic = "anguan/p1/" + d.code + "/telemetry";
+  auto message = [&](int i, double value) {
+    return ingest::OutgoingMessage{
+        topic, json::serialize(json::object{
+                   {"readings",
+                    json::array{json::object{
+                        {"sensor", d.sensor_code}, {"ts", t0 + i * 100}, {"value", value}}}}})};
+  };
+  std::vector<ingest::OutgoingMessage> msgs;
+  for (int i = 0; i < 120; ++i) {
+    msgs.push_back(message(i, i == 3 ? 6.5 : 20.9));
+  }
+  auto rep = (*pub)->publish(msgs, 1);
+  ASSERT_TRUE(rep) << rep.error().message();
+  auto poisonLetters = [&]() {
+    int n = 0;
+    auto dl = get("admin", "/api/v1/monitor/dead-letters").json();
+    for (const auto& x : dl.at("items").as_array()) {
+      if (x.at("channel").as_string() == "mqtt" &&
+          x.at("code").as_string() == "telemetry.not_storable" &&
+          x.at("payload").as_string().find("6.5") != std::string::npos) {
+        ++n;
+      }
+    }
+    return n;
+  };
+  ASSERT_TRUE(eventually([&] { return rawCount(d) >= 119 && poisonLetters() >= 1; }))
+      << rawCount(d) << " dead letters " << poisonLetters() << " commit failures "
+      << s().app().monitor->stats().commit_failures << " unstorable "
+      << s().app().monitor->stats().unstorable;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(rawCount(d), 119);
+  EXPECT_GE(metric("anguan_ingest_unstorable_total"), 1);
+  // Acknowledged: the broker stops sending it, so the commits stop failing.
+  const auto failures = s().app().monitor->stats().commit_failures;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(s().app().monitor->stats().commit_failures, failures);
+}
+
 }  // namespace
 }  // namespace anguan::testing_api

@@ -120,6 +120,7 @@ void addSystemRoutes(Router& router, Services& s, const Metrics& metrics) {
                     {"anguan_ingest_duplicates_total", ing.duplicates},
                     {"anguan_ingest_commits_total", ing.commits},
                     {"anguan_ingest_commit_failures_total", ing.commit_failures},
+                    {"anguan_ingest_unstorable_total", ing.unstorable},
                     {"anguan_alarms_raised_total", ing.alarms_raised},
                     {"anguan_violations_total", ing.violations}};
                 for (const auto& [name, value] : counters) {

@@ -245,13 +245,25 @@ struct MonitorService::Impl {
 
   // Stats.
   std::atomic<std::int64_t> n_batches{0}, n_readings{0}, n_flagged{0}, n_rejected{0}, n_refused{0},
-      n_duplicates{0}, n_commits{0}, n_commit_failures{0}, n_alarms{0}, n_violations{0};
+      n_duplicates{0}, n_commits{0}, n_commit_failures{0}, n_unstorable{0}, n_alarms{0},
+      n_violations{0};
 
   std::unique_ptr<EnvironmentCheck> environment;
 
   // Pipeline.
   void pipelineLoop();
-  void processJobs(std::vector<monitor_detail::Job>& jobs);
+  // What processJobs answers the jobs of a commit that failed.
+  enum class OnFailure : std::uint8_t {
+    kCommitFailed,  // store.commit_failed: send again as it is
+    kLeave,         // nothing: the caller commits them one by one (isolate)
+  };
+  enum class Outcome : std::uint8_t { kFailed, kNothingWritten, kWritten };
+  // Evaluates and commits the jobs in one write. After kFailed the pipeline's memory is as
+  // before.
+  Outcome processJobs(std::vector<monitor_detail::Job>& jobs, OnFailure on_failure);
+  // Commits a group whose shared commit failed one job at a time, so that a batch the store
+  // cannot take fails alone instead of failing every commit it joins.
+  void isolate(std::vector<monitor_detail::Job>& jobs);
   void sideEffectLoop();
   void runSideEffect(const monitor_detail::SideEffect& fx);
   void pushFx(monitor_detail::SideEffect fx);

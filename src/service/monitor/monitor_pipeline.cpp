@@ -131,13 +131,61 @@ void MonitorService::Impl::pipelineLoop() {
       }
       queued_readings -= std::min(queued_readings, readings);
     }
-    processJobs(jobs);  // Also flushes throttled live values when jobs is empty.
+    // Also flushes throttled live values when jobs is empty.
+    const auto outcome =
+        processJobs(jobs, jobs.size() > 1 ? OnFailure::kLeave : OnFailure::kCommitFailed);
+    if (outcome == Outcome::kFailed && jobs.size() > 1) {
+      isolate(jobs);
+    }
+  }
+}
+
+namespace {
+
+void answerFailed(Job& job, const Error& error) {
+  if (job.kind == Job::Kind::kBatch && job.done) {
+    job.done(error);
+  } else if (job.kind == Job::Kind::kTick && job.tick_done) {
+    job.tick_done(error);
+  } else if (job.kind == Job::Kind::kAlarmAction && job.action_done) {
+    job.action_done(error);
+  }
+}
+
+}  // namespace
+
+void MonitorService::Impl::isolate(std::vector<Job>& jobs) {
+  std::vector<std::vector<Job>> failed;
+  bool batch_stored = false;  // The store took another batch's rows: it works.
+  for (auto& job : jobs) {
+    std::vector<Job> one;
+    one.push_back(std::move(job));
+    const bool batch = one.front().kind == Job::Kind::kBatch;
+    const auto outcome = processJobs(one, OnFailure::kLeave);
+    if (outcome == Outcome::kFailed) {
+      failed.push_back(std::move(one));
+    } else if (batch && outcome == Outcome::kWritten) {
+      batch_stored = true;
+    }
+  }
+  for (auto& one : failed) {
+    Job& job = one.front();
+    if (batch_stored && job.kind == Job::Kind::kBatch) {
+      // The store took other batches alone but not this one: sending it again cannot help.
+      n_unstorable.fetch_add(1, std::memory_order_relaxed);
+      log::warn("monitor: a batch of device {} cannot be stored", job.batch.device_id);
+      answerFailed(job, Error::internal("telemetry.not_storable",
+                                        "The database refuses this batch; it is not retried"));
+    } else {
+      answerFailed(job, store::commitFailed());
+    }
   }
 }
 
 // ---- One commit ----
 
-void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
+MonitorService::Impl::Outcome MonitorService::Impl::processJobs(std::vector<Job>& jobs,
+                                                                OnFailure on_failure) {
   const Instant now = clock.now();
   const std::int64_t now_ms = toMillis(now);
   refreshIfStale();
@@ -703,6 +751,11 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
       }
     }
   }
+  if (!committed && on_failure == OnFailure::kLeave) {
+    log::warn("monitor: commit of {} jobs failed ({}); committing them one by one", jobs.size(),
+              committed.error().message());
+    return Outcome::kFailed;
+  }
   auto realId = [&](std::int64_t id) {
     auto it = new_ids.find(id);
     return it == new_ids.end() ? id : it->second;
@@ -750,7 +803,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
   }
   if (!committed) {
     log::warn("monitor: commit failed: {}", committed.error().message());
-    return;
+    return Outcome::kFailed;
   }
 
   for (const auto& [row, links] : to_publish) {
@@ -839,6 +892,7 @@ void MonitorService::Impl::processJobs(std::vector<Job>& jobs) {
                                                                       : "normal"}};
     events.publish(Event{"monitor.values", s->org_path, json::serialize(data), 0});
   }
+  return anything ? Outcome::kWritten : Outcome::kNothingWritten;
 }
 
 }  // namespace anguan::service

@@ -502,6 +502,7 @@ IngestStats MonitorService::stats() const {
   s.duplicates = m.n_duplicates.load();
   s.commits = m.n_commits.load();
   s.commit_failures = m.n_commit_failures.load();
+  s.unstorable = m.n_unstorable.load();
   s.alarms_raised = m.n_alarms.load();
   s.violations = m.n_violations.load();
   {

@@ -117,6 +117,8 @@ struct IngestStats {
   std::int64_t duplicates = 0;    // Redelivered messages skipped.
   std::int64_t commits = 0;
   std::int64_t commit_failures = 0;  // Commits that failed (their jobs were answered with 503).
+  // Batches the store refused alone while it took others (telemetry.not_storable, not retried).
+  std::int64_t unstorable = 0;
   std::int64_t alarms_raised = 0;
   std::int64_t violations = 0;
   std::int64_t queued_readings = 0;

@@ -506,6 +506,7 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
 
   const from = Math.ceil((Date.now() + 60000) / 60000) * 60000 + 60000; // two minutes ahead, whole minute
   const to = from + 4 * 3600000;
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
   log(`# permit: zone ${NIGHT_TZ.offset}, window ${zoneLocal(from)} – ${zoneLocal(to)}, area ${area.name}`);
 
   const L = await newPage(browser, PHONE_NIGHT);
@@ -558,7 +559,23 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
       { user: 'hse', mode: 'password' },
       { user: 'leader', mode: 'image' },
     ];
+    const adminToken = await apiLogin('admin');
+    let maint = null;
     for (const [i, a] of approvers.entries()) {
+      const last = i === approvers.length - 1;
+      if (last) {
+        // Before the last approval, maintenance is scheduled on equipment in the same unit: the
+        // check at issue finds the warning anew and the approver gives a reason on the phone.
+        let equipment = ((await apiCall('GET', `/equipment?area_id=${area.id}&page_size=50`, adminToken)).items || [])[0];
+        if (!equipment) {
+          equipment = await apiCall('POST', '/equipment', adminToken, { code: `EQ-M-${stamp}`, name: '换热器', area_id: area.id, org_id: area.org_id });
+        }
+        maint = await apiCall('POST', '/maintenance-windows', adminToken, {
+          equipment_id: equipment.id, kind: 'maintenance', starts_at: iso(from - 60 * 60000), ends_at: iso(to + 60 * 60000), description: `换热器检修 ${stamp}`,
+        });
+        const m = maint;
+        contexts.push({ close: () => apiCall('DELETE', `/maintenance-windows/${m.id}?version=${m.version}`, adminToken).catch(() => {}) });
+      }
       const A = await newPage(browser, PHONE_NIGHT);
       contexts.push(A.context);
       await mobileLogin(A.page, a.user);
@@ -574,8 +591,23 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
       await A.page.locator('[data-field=comment] textarea').fill('同意，按方案落实措施');
       if (i === 0) await shot(A.page, 'permit-m-approve-signature');
       await A.page.locator('[data-test=decide-confirm]').tap();
+      if (last) {
+        const code = `maintenance.area.${maint.id}`;
+        const warn = A.page.locator(`[data-test=decide-sheet] [data-test=issue-findings] [data-test=issue-warn][data-code="${code}"]`);
+        await warn.waitFor();
+        assert(/检修/.test(await warn.textContent()), `the warning names the maintenance, got "${await warn.textContent()}"`);
+        await shot(A.page, 'permit-m-issue-check');
+        await A.page.locator(`textarea[data-test="issue-reason-${code}"], [data-test="issue-reason-${code}"] textarea`).first().fill('检修在停用的换热器，已加盲板隔离，设警戒');
+        await A.page.locator('[data-test=decide-confirm]').tap();
+      }
       await sheetClosed(A.page, 'decide-sheet');
       await A.context.close();
+    }
+    {
+      const issued = await apiCall('GET', `/permits/${permitId}`, leaderToken);
+      const code = `maintenance.area.${maint.id}`;
+      assert(issued.issue_overrides && /盲板/.test(issued.issue_overrides[code] || ''), `the approver's reason is kept, got ${JSON.stringify(issued.issue_overrides)}`);
+      await apiCall('DELETE', `/maintenance-windows/${maint.id}?version=${maint.version}`, adminToken);
     }
     await page.reload();
     await waitState(page, 'issued');

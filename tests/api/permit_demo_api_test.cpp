@@ -81,6 +81,15 @@ TEST_F(PermitDemoApi, ClosedPermitsCarryAFullConsistentRecord) {
     if (p.at("overrides").is_object() && !p.at("overrides").as_object().empty()) {
       ++overridden;
     }
+    // Issued while its window was open, after the check again at issue found no block.
+    EXPECT_LT(parseRfc3339(std::string(p.at("issued_at").as_string())).value(),
+              parseRfc3339(std::string(p.at("to").as_string())).value())
+        << id;
+    const auto& at_issue = p.at("issue_findings").as_array();
+    EXPECT_FALSE(at_issue.empty()) << id;
+    for (const auto& f : at_issue) {
+      EXPECT_NE(f.at("severity").as_string(), "block") << id << " " << f.at("code").as_string();
+    }
     const auto& events = p.at("events").as_array();
     ASSERT_GE(events.size(), 8u) << id;
     EXPECT_EQ(events.front().at("kind").as_string(), "created") << id;

@@ -401,12 +401,18 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
     for (const auto& r : grade.reasons) {
       reasons.push_back(reasonJson(r));
     }
-    json::array stored_findings;
+    auto findingsJson = [](const std::vector<permit::Finding>& list) {
+      json::array out;
+      for (const auto& f : list) {
+        out.push_back(json::object{{"code", f.code},
+                                   {"severity", permit::toString(f.severity)},
+                                   {"reason", reasonJson(f.reason)}});
+      }
+      return out;
+    };
+    json::array stored_findings = findingsJson(findings);
     json::object overrides;
     for (const auto& f : findings) {
-      stored_findings.push_back(json::object{{"code", f.code},
-                                             {"severity", permit::toString(f.severity)},
-                                             {"reason", reasonJson(f.reason)}});
       if (f.severity == permit::Severity::kWarn) {
         overrides[f.code] = "已核实，证书复审已预约，作业期间有效；安全员现场确认";
       }
@@ -586,6 +592,25 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
       row.issued_at = t;
       row.waiting_roles.clear();
       row.waiting_since.reset();
+      // The check again at issue, as the last approval runs it (on the same crew and calendar).
+      permit::FeasibilityInput at_issue = in;
+      at_issue.now = t;
+      at_issue.at_issue = true;
+      at_issue.today_local = localDate(t, tz);
+      const auto found = permit::checkFeasibility(at_issue);
+      if (permit::hasBlock(found)) {
+        continue;  // e.g. the approvals ran past the window's end: it would not have been issued
+      }
+      json::object issue_overrides;
+      for (const auto& f : found) {
+        if (f.severity == permit::Severity::kWarn && !overrides.contains(f.code)) {
+          issue_overrides[f.code] = "签发前复核：证书复审已预约，作业期间有效";
+        }
+      }
+      doc["issue_findings"] = findingsJson(found);
+      if (!issue_overrides.empty()) {
+        doc["issue_overrides"] = std::move(issue_overrides);
+      }
     } else if (outcome == Outcome::kCancelled) {
       AG_RETURN_IF_ERROR(walk.apply(Action::kCancel, "cancelled", step_time(20, 300), planner,
                                     json::object{{"reason", "装置运行调整，作业推迟另行申请"}}));

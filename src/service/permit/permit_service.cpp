@@ -1243,7 +1243,9 @@ Status PermitService::checkAtIssue(MutationCtx& c,
   AG_ASSIGN_OR_RETURN(auto types, loadTypes(c.tx));
   // The permit's own type is checked by the rules it was submitted under (c.type, its
   // rules_version), not by a later edit of the work type; other work keeps today's rules.
-  if (!c.type.code.empty() && c.type.code == c.row.type_code) {
+  const permit::WorkTypeDef* current = permit::findType(*types, c.row.type_code);
+  if (!c.type.code.empty() && c.type.code == c.row.type_code &&
+      (current == nullptr || current->rules_version != c.type.rules_version)) {
     auto own = std::make_shared<std::vector<permit::WorkTypeDef>>();
     own->reserve(types->size() + 1);
     bool found = false;

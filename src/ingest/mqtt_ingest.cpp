@@ -70,6 +70,7 @@ struct AckSink {
   std::mutex mu;
   MqttSubscriber* subscriber = nullptr;  // Guarded by mu.
   std::atomic<std::int64_t> in_flight{0};
+  std::atomic<std::uint64_t> not_storable{0};  // Dead letters made by completions.
 
   void ack(AckToken token) {
     std::lock_guard lock(mu);
@@ -149,7 +150,7 @@ class MqttIngest::Impl {
     }
     s.received = received_.load();
     s.submitted = submitted_.load();
-    s.rejected = rejected_.load();
+    s.rejected = rejected_.load() + sink_->not_storable.load();
     std::lock_guard lock(mu_);
     s.backlog = backlog_.size();
     return s;
@@ -206,25 +207,29 @@ class MqttIngest::Impl {
   bool trySubmit(Pending& p) {
     const AckToken token = p.token;
     sink_->in_flight.fetch_add(1);
-    const bool ok = monitor_.submit(
-        std::move(p.batch),
-        [this, sink = sink_, token, message = p.message](const Result<service::IngestResult>& r) {
-          if (r) {
-            sink->ack(token);
-          } else if (r.error().key() == "telemetry.not_storable") {
-            // The store took other batches but never this one: sending it again would fail
-            // every time. Kept as a dead letter, then acknowledged.
-            rejected_.fetch_add(1, std::memory_order_relaxed);
-            monitor_.reject(service::IngestChannel::kMqtt, message->first, r.error(),
-                            message->second);
-            sink->ack(token);
-          } else {
-            // A failed commit is not acknowledged, and the broker only sends it again on a new
-            // connection: make one.
-            sink->redeliver(token);
-          }
-          sink->in_flight.fetch_sub(1);
-        });
+    const bool ok = monitor_.submit(std::move(p.batch),
+                                    [monitor = &monitor_, sink = sink_, token,
+                                     message = p.message](const Result<service::IngestResult>& r) {
+                                      // May run after this Impl is gone (see AckSink): nothing of
+                                      // it is touched here. The monitor runs the completion, so it
+                                      // is alive.
+                                      if (r) {
+                                        sink->ack(token);
+                                      } else if (r.error().key() == "telemetry.not_storable") {
+                                        // The store took other batches but never this one: sending
+                                        // it again would fail every time. Kept as a dead letter,
+                                        // then acknowledged.
+                                        sink->not_storable.fetch_add(1, std::memory_order_relaxed);
+                                        monitor->reject(service::IngestChannel::kMqtt,
+                                                        message->first, r.error(), message->second);
+                                        sink->ack(token);
+                                      } else {
+                                        // A failed commit is not acknowledged, and the broker only
+                                        // sends it again on a new connection: make one.
+                                        sink->redeliver(token);
+                                      }
+                                      sink->in_flight.fetch_sub(1);
+                                    });
     if (!ok) {
       sink_->in_flight.fetch_sub(1);
       return false;

@@ -752,8 +752,12 @@ MonitorService::Impl::Outcome MonitorService::Impl::processJobs(std::vector<Job>
     }
   }
   if (!committed && on_failure == OnFailure::kLeave) {
-    log::warn("monitor: commit of {} jobs failed ({}); committing them one by one", jobs.size(),
-              committed.error().message());
+    if (jobs.size() > 1) {
+      log::warn("monitor: commit of {} jobs failed ({}); committing them one by one", jobs.size(),
+                committed.error().message());
+    } else {
+      log::warn("monitor: commit failed: {}", committed.error().message());
+    }
     return Outcome::kFailed;
   }
   auto realId = [&](std::int64_t id) {

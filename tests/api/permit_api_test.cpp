@@ -608,6 +608,45 @@ TEST_F(PermitApiSubmit, AWarningNeedsARecordedReason) {
             "检修在换热器区，动火点在泵区，已设隔离");
 }
 
+TEST_F(PermitApiSubmit, TheWorkTypesRequiredFieldsMustBeFilledWithValuesItOffers) {
+  auto body = plan();
+  auto& fields = body["fields"].as_object();
+  fields.erase("hot_location");
+  fields["worker_cert_numbers"] = "   ";
+  fields["hot_method"] = "flamethrower";  // not one of the type's options
+  const auto id = create(body);           // a draft may be incomplete
+  const auto before = permit(id);
+  auto severity = [](const json::value& findings, const std::string& code) -> std::string {
+    for (const auto& f : findings.as_array()) {
+      if (f.at("code").as_string() == code) {
+        return std::string(f.at("severity").as_string());
+      }
+    }
+    return "";
+  };
+  for (const char* code : {"field.hot_location", "field.worker_cert_numbers", "field.hot_method"}) {
+    EXPECT_EQ(severity(before.at("findings"), code), "block") << code;
+  }
+  EXPECT_EQ(severity(before.at("findings"), "fields"), "");
+  // The preview names the field in the reader's language.
+  auto preview = post("p1leader", "/api/v1/permits/preview", body);
+  ASSERT_EQ(preview.status, 200u) << preview.body;
+  EXPECT_NE(preview.body.find("动火地点及动火部位"), std::string::npos) << preview.body;
+  // Submit is refused with the fields and changes nothing.
+  auto overrides = warningOverrides(id);
+  overrides["field.hot_location"] = "现场再补填";
+  auto r = post("p1leader", path(id, "submit"), {{"overrides", overrides}});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.blocked");
+  EXPECT_NE(details(r).find("field.hot_location [block]"), std::string::npos) << details(r);
+  EXPECT_NE(details(r).find("field.hot_method [block]"), std::string::npos) << details(r);
+  expectUnchanged(id, before);
+  // Filled in (the method from its options), it goes.
+  const auto filled = create(plan());
+  EXPECT_EQ(severity(permit(filled).at("findings"), "fields"), "pass");
+  EXPECT_EQ(submit(filled).status, 200u);
+}
+
 TEST_F(PermitApiSubmit, BlockingFindingsCannotBeOverridden) {
   struct Case {
     const char* name;

@@ -525,6 +525,12 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
     await mPick(page, 'leader_id', names.leader, crew.leader);
     await mPick(page, 'guardian_id', names.guardian, crew.guardian);
     await mPick(page, 'worker_ids', names.worker, crew.worker, true);
+    // The hot-work form's own boxes (动火地点, 动火方式 picked from its options, 动火人及证书编号).
+    await page.locator('[data-field=field-hot_location] textarea').fill('E-101 出口法兰');
+    const method = page.locator('[data-field=field-hot_method] [data-option=electric_welding]');
+    assert(/电焊/.test(await method.textContent()), `the method is offered by its name, got "${await method.textContent()}"`);
+    await method.tap();
+    await page.locator('[data-field=field-worker_cert_numbers] textarea').fill(`${names.worker} T330001`);
     await page.locator('[data-test=cond-unit_in_operation]').tap();
     await page.locator('[data-test=cond-continuous_monitor]').tap();
     await page.locator('[data-test=jha-add-step]').tap();
@@ -540,6 +546,8 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
     assert(/夜/.test(reasons), `grade reasons should name the night upgrade, got "${reasons}"`);
     const chain = await page.locator('[data-test=chain-step]').allTextContents();
     assert(chain.length >= 3 && chain.some((c) => /主管领导/.test(c)), `特级 chain should end with the leader in charge, got ${JSON.stringify(chain)}`);
+    // The preview follows the form (debounced): the findings of the whole form come last.
+    await page.waitForFunction(() => !document.querySelector('[data-test=finding-block]'), null, { timeout: 15000 }).catch(() => {});
     const blocks = await page.locator('[data-test=finding-block]').allTextContents();
     assert(!blocks.length, `unexpected blocking findings: ${blocks.join(' | ')}`);
     for (const warn of await page.locator('[data-test=finding-warn] textarea').all()) await warn.fill('现场已确认，措施到位，可以作业');

@@ -324,6 +324,27 @@ bool overlaps(Instant a_from, Instant a_to, Instant b_from, Instant b_to) {
   return a_from < b_to && b_from < a_to;
 }
 
+// The printed permit (GB 30871 Appendix A) has a box for each of these: the job can't be signed
+// off with one left empty or holding a value the form doesn't offer.
+void checkFields(const FeasibilityInput& in, std::vector<Finding>& out) {
+  bool any_required = false;
+  bool all_ok = true;
+  for (const auto& f : in.type->fields) {
+    const std::map<std::string, std::string> params = {{"field_zh", f.zh}, {"field_en", f.en}};
+    if (in.invalid_fields.count(f.name) != 0) {
+      add(out, "field." + f.name, Severity::kBlock, "permit.feas.field_invalid", params);
+      all_ok = false;
+    } else if (f.required && in.filled_fields.count(f.name) == 0) {
+      add(out, "field." + f.name, Severity::kBlock, "permit.feas.field_missing", params);
+      all_ok = false;
+    }
+    any_required = any_required || f.required;
+  }
+  if (any_required && all_ok) {
+    add(out, "fields", Severity::kPass, "permit.feas.fields_ok");
+  }
+}
+
 std::vector<Finding> checkFeasibility(const FeasibilityInput& in) {
   std::vector<Finding> out;
   if (in.type == nullptr) {
@@ -331,6 +352,7 @@ std::vector<Finding> checkFeasibility(const FeasibilityInput& in) {
     return out;
   }
   checkWindow(in, out);
+  checkFields(in, out);
   checkPeople(in, out);
   checkMaintenance(in, out);
   checkSimops(in, out);

@@ -315,7 +315,45 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
     // Crew: pick until the feasibility rules pass without a block (as of the planning time).
     const Instant created =
         current ? now - minutes(60 * (10 + pick(20))) : from - minutes(60 * (6 + pick(60)));
+    // The type's own form: every required field filled as a planner would (the grading inputs
+    // height_m, load_t and line_tag come as conditions).
+    json::object fields;
+    const std::string area_name = area.rec.getText("name");
+    for (const auto& f : type->fields) {
+      if (!f.required || cond.contains(f.name)) {
+        continue;
+      }
+      if (f.name == "hot_location") {
+        fields[f.name] = area_name + " 管线法兰";
+      } else if (f.name == "hot_method") {
+        fields[f.name] = pick(2) ? "electric_welding" : "gas_cutting";
+      } else if (f.kind == "enum") {
+        fields[f.name] = f.options.empty() ? "" : f.options.front();
+      } else if (f.kind == "number") {
+        fields[f.name] = f.name == "temperature_c"        ? 35.0
+                         : f.name == "pressure_mpa"       ? 0.3
+                         : f.name == "permitted_power_kw" ? 15.0
+                                                          : 1.5;
+      } else if (f.kind == "person") {
+        fields[f.name] = "王强";
+      } else if (f.kind == "people") {
+        fields[f.name] = json::array{"王强", "李明"};
+      } else {
+        fields[f.name] = area_name + " " + f.zh;
+      }
+    }
+    if (type->code == "hot_work") {
+      fields["worker_cert_numbers"] = "见作业人员证书";
+    }
     permit::FeasibilityInput in;
+    for (const auto& kv : fields) {
+      in.filled_fields.insert(std::string(kv.key()));
+    }
+    for (const auto& f : type->fields) {
+      if (cond.contains(f.name)) {
+        in.filled_fields.insert(f.name);
+      }
+    }
     in.type = type;
     in.level = grade.level;
     in.now = created;
@@ -424,12 +462,6 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
                                             {"night", g.night},
                                             {"holiday", g.holiday}}},
                      {"findings", std::move(stored_findings)}};
-    json::object fields;
-    if (type->code == "hot_work") {
-      fields = {{"hot_location", row.title},
-                {"hot_method", pick(2) ? "electric_welding" : "gas_cutting"},
-                {"worker_cert_numbers", "见作业人员证书"}};
-    }
     doc["plan"] = json::object{
         {"type", type->code},
         {"title", row.title},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "anguan/core/crypto.hpp"
@@ -405,6 +406,46 @@ bool flag(const base::Record& r, const char* f) {
 
 }  // namespace
 
+// Which of the type's own form fields the plan fills, and which hold a value of the wrong kind.
+// A field may also come as a condition of the same name (height_m, load_t, line_tag: the grading
+// inputs). Person fields are typed as names or given as ids; an enum must be one of its options.
+static void fieldStates(const permit::WorkTypeDef& type, const Plan& plan,
+                        std::set<std::string>& filled, std::set<std::string>& invalid) {
+  auto blank = [](const json::string& s) {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\n'; });
+  };
+  for (const auto& f : type.fields) {
+    const json::value* v = plan.fields.if_contains(f.name);
+    if (v == nullptr || v->is_null() || (v->is_string() && blank(v->as_string()))) {
+      v = plan.conditions.if_contains(f.name);
+    }
+    if (v == nullptr || v->is_null() || (v->is_string() && blank(v->as_string())) ||
+        (v->is_array() && v->as_array().empty())) {
+      continue;
+    }
+    bool ok = true;
+    if (f.kind == "bool") {
+      ok = v->is_bool();
+    } else if (f.kind == "number") {
+      if (v->is_string()) {
+        const std::string s(v->as_string());
+        char* end = nullptr;
+        const double d = std::strtod(s.c_str(), &end);
+        ok = end != s.c_str() && *end == '\0' && std::isfinite(d);
+      } else {
+        ok = v->is_number();
+      }
+    } else if (f.kind == "enum") {
+      ok = v->is_string() && std::find(f.options.begin(), f.options.end(),
+                                       std::string_view(v->as_string())) != f.options.end();
+    } else {
+      ok = !v->is_object();
+    }
+    (ok ? filled : invalid).insert(f.name);
+  }
+}
+
 // The part of the analysis that doesn't depend on other open work: the plan's references
 // (scope-checked), the grade, people and certificates, maintenance and environment.
 struct Gathered {
@@ -501,6 +542,7 @@ static Result<Gathered> gather(store::Transaction& tx, const auth::Principal* ca
   in.line_tag = stringIn(plan.conditions, "line_tag");
   in.painting = boolIn(plan.conditions, "painting");
   in.height_m = g.height_m;
+  fieldStates(*a.type, plan, in.filled_fields, in.invalid_fields);
   AG_ASSIGN_OR_RETURN(auto leader, personInfo(tx, caller, plan.leader_id, "leader_id"));
   a.names["leader"] = leader.name;
   in.leader = leader;

@@ -1,6 +1,7 @@
 #include "anguan/domain/permit/feasibility.hpp"
 
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -38,6 +39,7 @@ FeasibilityInput hotInput() {
   in.leader = PersonInfo{1, "Leader", {}};
   in.guardian = person(2, "guardian_training", "2030-01-01");
   in.workers = {person(3, "welding_fusion", "2030-01-01")};
+  in.filled_fields = {"hot_location", "hot_method", "worker_cert_numbers"};  // hot work's required
   return in;
 }
 
@@ -68,6 +70,89 @@ TEST(PermitFeasibility, CleanPlanPassesEverything) {
   EXPECT_NE(find(fs, "guardian.free"), nullptr);
   EXPECT_NE(find(fs, "simops"), nullptr);
   EXPECT_NE(find(fs, "maintenance"), nullptr);
+}
+
+TEST(PermitFeasibility, RequiredFormFieldsOfTheType) {
+  struct Case {
+    const char* name;
+    const char* type;
+    std::set<std::string> filled, invalid;
+    std::vector<std::pair<std::string, const char*>> blocks;  // code, reason key
+    bool pass;                                                // "fields" passes
+  };
+  const std::vector<Case> cases = {
+      {"hot work, the three required filled",
+       "hot_work",
+       {"hot_location", "hot_method", "worker_cert_numbers"},
+       {},
+       {},
+       true},
+      {"hot work, all filled",
+       "hot_work",
+       {"hot_location", "hot_method", "worker_cert_numbers", "work_plan"},
+       {},
+       {},
+       true},
+      {"hot work, location empty",
+       "hot_work",
+       {"hot_method", "worker_cert_numbers"},
+       {},
+       {{"field.hot_location", "permit.feas.field_missing"}},
+       false},
+      {"hot work, nothing filled",
+       "hot_work",
+       {},
+       {},
+       {{"field.hot_location", "permit.feas.field_missing"},
+        {"field.hot_method", "permit.feas.field_missing"},
+        {"field.worker_cert_numbers", "permit.feas.field_missing"}},
+       false},
+      {"hot work, method not an option",
+       "hot_work",
+       {"hot_location", "worker_cert_numbers"},
+       {"hot_method"},
+       {{"field.hot_method", "permit.feas.field_invalid"}},
+       false},
+      {"an optional field of the wrong kind",
+       "hot_work",
+       {"hot_location", "hot_method", "worker_cert_numbers"},
+       {"work_plan"},
+       {{"field.work_plan", "permit.feas.field_invalid"}},
+       false},
+      {"lifting, one of six missing",
+       "lifting",
+       {"lift_location", "rigging", "load_description", "load_t", "rigger"},
+       {},
+       {{"field.signaller", "permit.feas.field_missing"}},
+       false},
+      {"inspection has no required field", "inspection", {}, {}, {}, false},
+  };
+  for (const auto& c : cases) {
+    auto in = hotInput();
+    in.type = &type(c.type);
+    in.level = in.type->levels.front().code;
+    in.filled_fields = c.filled;
+    in.invalid_fields = c.invalid;
+    const auto fs = checkFeasibility(in);
+    std::vector<std::pair<std::string, std::string>> got;
+    for (const auto& f : fs) {
+      if (f.code.rfind("field.", 0) == 0) {
+        EXPECT_EQ(f.severity, Severity::kBlock) << c.name << " " << f.code;
+        got.emplace_back(f.code, f.reason.key);
+      }
+    }
+    std::vector<std::pair<std::string, std::string>> want(c.blocks.begin(), c.blocks.end());
+    EXPECT_EQ(got, want) << c.name;
+    EXPECT_EQ(find(fs, "fields") != nullptr, c.pass) << c.name;
+  }
+  // The reason names the field in the reader's language.
+  auto in = hotInput();
+  in.filled_fields = {"hot_method", "worker_cert_numbers"};
+  const Finding* f = find(checkFeasibility(in), "field.hot_location");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(renderReason(f->reason, true), "必填项“动火地点及动火部位”未填写");
+  EXPECT_EQ(renderReason(f->reason, false),
+            "The required field \"Hot-work location and part\" is empty");
 }
 
 TEST(PermitFeasibility, WindowMustBeInTheFuture) {
@@ -370,6 +455,7 @@ TEST(PermitFeasibility, VerticalCrossWorkAtHeightWarns) {
   in.level = "II";
   in.height_m = 10;
   in.workers = {person(3, "height_maintenance", "2030-01-01")};
+  in.filled_fields = {"height_m"};  // its one required field (sent as the grading condition)
   auto o = other(76, "height", in.from, in.to);
   o.height_m = 20;
   in.others = {o};

@@ -56,6 +56,11 @@ export default {
     empty: 'No steps yet. Use "Add step" to list hazards and controls step by step.',
   },
   typeFields: 'Work-type details',
+  fieldOption: {
+    electric_welding: 'Electric welding', gas_welding: 'Gas welding', gas_cutting: 'Gas cutting', grinding: 'Grinding',
+    drilling: 'Drilling', blowtorch: 'Blowtorch', sandblasting: 'Sandblasting', other: 'Other', fit: 'Fit a blind',
+    remove: 'Remove a blind', manual: 'Manual digging', machine: 'Machine digging', piling: 'Piling',
+  },
   grade: {
     title: 'Grade',
     pending: 'Fill in work type, area and time window to grade the job',

@@ -56,6 +56,11 @@ export default {
     empty: '尚未添加作业步骤。按“添加步骤”逐步列出危害和控制措施。',
   },
   typeFields: '作业类型专项信息',
+  fieldOption: {
+    electric_welding: '电焊', gas_welding: '气焊', gas_cutting: '气割', grinding: '打磨', drilling: '钻孔',
+    blowtorch: '喷灯', sandblasting: '喷砂', other: '其他', fit: '堵盲板', remove: '抽盲板',
+    manual: '人工开挖', machine: '机械开挖', piling: '打桩',
+  },
   grade: {
     title: '作业分级',
     pending: '填写作业类型、区域和时间后自动分级',

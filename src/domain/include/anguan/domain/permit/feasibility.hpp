@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,12 @@ struct FeasibilityInput {
   double height_m = 0;
   std::optional<std::vector<Finding>> environment;  // hook for the monitoring issue
   bool at_issue = false;  // the check again at the last approval (see "window.open" above)
+  // The type's own form fields (WorkTypeDef::fields) that hold a value, and those whose value is
+  // not of the field's kind (a number that isn't one, an option not in the list). Which values
+  // count as blank is the service's to say. A required field not filled → block "field.<name>";
+  // an invalid one → block "field.<name>"; all required filled → pass "fields".
+  std::set<std::string> filled_fields;
+  std::set<std::string> invalid_fields;
 };
 
 std::vector<Finding> checkFeasibility(const FeasibilityInput& in);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 
+#include "anguan/domain/permit/work_type.hpp"
 #include "anguan/report/qr.hpp"
 
 namespace anguan::report {
@@ -140,9 +141,25 @@ PermitDocument permitDocumentFrom(const json::object& d, const std::string& lang
     }
     const auto& fo = f.as_object();
     const std::string name = str(fo, "name");
-    if (values.contains(name)) {
-      doc.fields.push_back({str(fo, "label"), str(values, name.c_str())});
+    const auto* v = values.if_contains(name);
+    if (v == nullptr || v->is_null()) {
+      continue;
     }
+    std::string text;
+    if (v->is_bool()) {
+      text = v->as_bool() ? (zh ? "是" : "Yes") : (zh ? "否" : "No");
+    } else if (v->is_array()) {
+      for (const auto& item : v->as_array()) {
+        const std::string part =
+            item.is_string() ? std::string(item.as_string()) : json::serialize(item);
+        text += (text.empty() ? "" : (zh ? "、" : ", ")) + part;
+      }
+    } else if (v->is_string() && !arr(fo, "options").empty()) {
+      text = permit::fieldOptionText(v->as_string(), zh);
+    } else {
+      text = str(values, name.c_str());
+    }
+    doc.fields.push_back({str(fo, "label"), std::move(text)});
   }
   for (const auto& g : arr(d, "gas_tests")) {
     if (!g.is_object()) {

@@ -1,6 +1,8 @@
 #include "anguan/domain/permit/work_type.hpp"
 
+#include <map>
 #include <set>
+#include <string_view>
 
 #include "anguan/domain/auth/access.hpp"
 #include "anguan/domain/base/schema.hpp"
@@ -523,6 +525,29 @@ const std::vector<FieldDef>& commonFields() {
       field("briefing_receivers", "people", "接受交底人", "Briefing received by", true),
   };
   return kFields;
+}
+
+std::string fieldOptionText(std::string_view code, bool chinese) {
+  static const std::map<std::string_view, std::pair<const char*, const char*>> kNames = {
+      {"electric_welding", {"电焊", "Electric welding"}},
+      {"gas_welding", {"气焊", "Gas welding"}},
+      {"gas_cutting", {"气割", "Gas cutting"}},
+      {"grinding", {"打磨", "Grinding"}},
+      {"drilling", {"钻孔", "Drilling"}},
+      {"blowtorch", {"喷灯", "Blowtorch"}},
+      {"sandblasting", {"喷砂", "Sandblasting"}},
+      {"other", {"其他", "Other"}},
+      {"fit", {"堵盲板", "Fit a blind"}},
+      {"remove", {"抽盲板", "Remove a blind"}},
+      {"manual", {"人工开挖", "Manual digging"}},
+      {"machine", {"机械开挖", "Machine digging"}},
+      {"piling", {"打桩", "Piling"}},
+  };
+  auto it = kNames.find(code);
+  if (it == kNames.end()) {
+    return std::string(code);
+  }
+  return chinese ? it->second.first : it->second.second;
 }
 
 const WorkTypeDef* findType(const std::vector<WorkTypeDef>& types, std::string_view code) {

@@ -61,6 +61,44 @@ TEST(PermitPrinterTest, DetailMapsToTheAppendixAFormInPrintOrder) {
   EXPECT_EQ(en.fields[2].label, "Work");
 }
 
+TEST(PermitPrinterTest, TypeFieldValuesPrintAsAReaderReadsThem) {
+  auto d = detail();
+  d["plan"].as_object()["fields"] =
+      json::object{{"hot_method", "gas_cutting"}, {"own_method", "laser"},
+                   {"temperature_c", 35.5},       {"people_in_count", 3},
+                   {"unit_in_operation", true},   {"helpers", json::array{"王强", "李明"}}};
+  d["work_type"].as_object()["fields"] = json::array{
+      json::object{
+          {"name", "hot_method"}, {"label", "动火方式"}, {"options", json::array{"gas_cutting"}}},
+      json::object{
+          {"name", "own_method"}, {"label", "自定义方式"}, {"options", json::array{"laser"}}},
+      json::object{{"name", "temperature_c"}, {"label", "温度"}},
+      json::object{{"name", "people_in_count"}, {"label", "进入人数"}},
+      json::object{{"name", "unit_in_operation"}, {"label", "装置运行中"}},
+      json::object{{"name", "helpers"}, {"label", "辅助人员"}},
+      json::object{{"name", "not_filled"}, {"label", "未填"}}};
+  auto valueOf = [](const PermitDocument& doc, const std::string& label) -> std::string {
+    for (const auto& f : doc.fields) {
+      if (f.label == label) {
+        return f.value;
+      }
+    }
+    return "(absent)";
+  };
+  const auto zh = permitDocumentFrom(d, "zh-CN", "");
+  EXPECT_EQ(valueOf(zh, "动火方式"), "气割");
+  EXPECT_EQ(valueOf(zh, "自定义方式"), "laser");  // an admin's own option: its code
+  EXPECT_EQ(valueOf(zh, "温度"), "35.5");
+  EXPECT_EQ(valueOf(zh, "进入人数"), "3");
+  EXPECT_EQ(valueOf(zh, "装置运行中"), "是");
+  EXPECT_EQ(valueOf(zh, "辅助人员"), "王强、李明");
+  EXPECT_EQ(valueOf(zh, "未填"), "(absent)");
+  const auto en = permitDocumentFrom(d, "en", "");
+  EXPECT_EQ(valueOf(en, "动火方式"), "Gas cutting");
+  EXPECT_EQ(valueOf(en, "装置运行中"), "Yes");
+  EXPECT_EQ(valueOf(en, "辅助人员"), "王强, 李明");
+}
+
 TEST(PermitPrinterTest, RendersTheMappedPermitAsPdfAndPng) {
   auto printer = makePermitPrinter();
   auto pdf = printer->pdf(detail(), "zh-CN", "http://127.0.0.1:8080/p/abc");

@@ -87,6 +87,9 @@ const std::vector<WorkTypeDef>& defaultWorkTypes();
 const std::vector<FieldDef>& commonFields();
 // nullptr when not found.
 const WorkTypeDef* findType(const std::vector<WorkTypeDef>& types, std::string_view code);
+// The name of an option code of the default types' enum fields (电焊 for electric_welding); an
+// unknown code (an admin's own) is its own name.
+std::string fieldOptionText(std::string_view code, bool chinese);
 const LevelDef* findLevel(const WorkTypeDef& type, std::string_view level);
 // For admin edits: code syntax, names, unique level/field/measure codes, validity > 0, known
 // roles, SLA > 0, non-empty chain for levels that need a permit on special types, grading rule

@@ -148,7 +148,8 @@ TEST(PermitFeasibility, RequiredFormFieldsOfTheType) {
   // The reason names the field in the reader's language.
   auto in = hotInput();
   in.filled_fields = {"hot_method", "worker_cert_numbers"};
-  const Finding* f = find(checkFeasibility(in), "field.hot_location");
+  const auto found = checkFeasibility(in);
+  const Finding* f = find(found, "field.hot_location");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(renderReason(f->reason, true), "必填项“动火地点及动火部位”未填写");
   EXPECT_EQ(renderReason(f->reason, false),

@@ -683,25 +683,24 @@ class MonitorMqtt : public MonitorApi {
     ingest_ = std::make_unique<ingest::MqttIngest>(*s().app().monitor, o);
     ASSERT_TRUE(eventually([&] { return ingest_->stats().subscriber.subscribed > 0; }));
   }
-  Result<ingest::PublishReport> publish(const Device& d, const std::string& topic,
-                                        const std::string& payload) {
+  // A publisher connected to the broker as device `d`.
+  Result<std::unique_ptr<ingest::MqttPublisher>> publisher(const Device& d) {
     ingest::MqttPublisherOptions o;
     o.port = broker_.port();
     o.client_id = "pub-" + d.code;
     o.username = d.code;
     o.password = d.token;
-    AG_ASSIGN_OR_RETURN(auto pub, ingest::MqttPublisher::connect(o));
+    return ingest::MqttPublisher::connect(o);
+  }
+  Result<ingest::PublishReport> publish(const Device& d, const std::string& topic,
+                                        const std::string& payload) {
+    AG_ASSIGN_OR_RETURN(auto pub, publisher(d));
     return pub->publish({{topic, payload}}, 1);
   }
   // Publishes `n` QoS 1 messages as device `d`, one normal O2 reading each, 100 ms apart from a
   // minute ago.
   void publishReadings(const Device& d, int n) {
-    ingest::MqttPublisherOptions o;
-    o.port = broker_.port();
-    o.client_id = "pub-" + d.code;
-    o.username = d.code;
-    o.password = d.token;
-    auto pub = ingest::MqttPublisher::connect(o);
+    auto pub = publisher(d);
     ASSERT_TRUE(pub) << pub.error().message();
     std::vector<ingest::OutgoingMessage> msgs;
     const auto t0 = toMillis(s().clock().now()) - 60000;
@@ -836,12 +835,7 @@ TEST_F(MonitorMqtt, AMessageTheStoreAlwaysRefusesBecomesADeadLetterAndTheOthersA
   startBroker();
   sql("CREATE TRIGGER test_poison BEFORE INSERT ON readings WHEN NEW.value = 6.5 "
       "BEGIN SELECT RAISE(ABORT, 'injected poison'); END");
-  ingest::MqttPublisherOptions o;
-  o.port = broker_.port();
-  o.client_id = "pub-" + d.code;
-  o.username = d.code;
-  o.password = d.token;
-  auto pub = ingest::MqttPublisher::connect(o);
+  auto pub = publisher(d);
   ASSERT_TRUE(pub) << pub.error().message();
   const auto t0 = toMillis(s().clock().now()) - 60000;
   const std::string topic = "anguan/p1/" + d.code + "/telemetry";

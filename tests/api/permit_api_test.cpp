@@ -553,6 +553,12 @@ TEST_F(PermitApiStart, ADraftCanBeEditedWithItsVersionOnly) {
 
 class PermitApiSubmit : public PermitApiBase {
  protected:
+  // The admin sets which certificates hot work's workers need; returns the PUT's answer.
+  HttpResult setHotWorkWorkerCerts(json::array certs) {
+    auto hot = get("admin", "/api/v1/work-types/hot_work").json().as_object();
+    hot["worker_certs"] = std::move(certs);
+    return s().request("PUT", "/api/v1/work-types/hot_work", json::serialize(hot), token("admin"));
+  }
   // A maintenance window on other equipment of 常减压 over the whole job: a warning.
   std::int64_t maintenanceInArea() {
     auto eq = get("admin", "/api/v1/equipment?area_id=" + std::to_string(cdu()) + "&page_size=50");
@@ -777,10 +783,7 @@ TEST_F(PermitApiIssueCheck, IssueChecksTheRulesThePermitWasSubmittedUnder) {
   const auto submitted_under = permit(id).at("rules_version").as_int64();
   // After the submit the admin requires a certificate the plan's worker does not hold (a crane
   // operator's).
-  auto hot = get("admin", "/api/v1/work-types/hot_work").json().as_object();
-  hot["worker_certs"] = json::array{"crane_operator"};
-  auto put =
-      s().request("PUT", "/api/v1/work-types/hot_work", json::serialize(hot), token("admin"));
+  auto put = setHotWorkWorkerCerts({"crane_operator"});
   ASSERT_EQ(put.status, 200u) << put.body;
   ASSERT_EQ(put.json().at("rules_version").as_int64(), submitted_under + 1);
   // A new plan is checked by the new rules ...
@@ -800,10 +803,7 @@ TEST_F(PermitApiIssueCheck, IssueChecksTheRulesThePermitWasSubmittedUnder) {
 TEST_F(PermitApiSubmit, ASubmitIsCheckedAndStampedWithTheCurrentRules) {
   const auto id = create(plan());
   const auto created_under = permit(id).at("rules_version").as_int64();
-  auto hot = get("admin", "/api/v1/work-types/hot_work").json().as_object();
-  hot["worker_certs"] = json::array{"crane_operator"};
-  auto put =
-      s().request("PUT", "/api/v1/work-types/hot_work", json::serialize(hot), token("admin"));
+  auto put = setHotWorkWorkerCerts({"crane_operator"});
   ASSERT_EQ(put.status, 200u) << put.body;
   // A draft is not yet routed: its submit applies the rules of today.
   const auto before = permit(id);
@@ -814,8 +814,7 @@ TEST_F(PermitApiSubmit, ASubmitIsCheckedAndStampedWithTheCurrentRules) {
             std::string::npos)
       << details(r);
   expectUnchanged(id, before);
-  hot["worker_certs"] = json::array{"welding_fusion", "welding_pressure", "welding_brazing"};
-  put = s().request("PUT", "/api/v1/work-types/hot_work", json::serialize(hot), token("admin"));
+  put = setHotWorkWorkerCerts({"welding_fusion", "welding_pressure", "welding_brazing"});
   ASSERT_EQ(put.status, 200u) << put.body;
   r = submit(id);
   ASSERT_EQ(r.status, 200u) << r.body;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <map>
 
+#include "anguan/domain/permit/gas.hpp"
 #include "anguan/domain/permit/work_type.hpp"
 #include "anguan/report/qr.hpp"
 
@@ -25,23 +26,6 @@ std::string str(const json::object& o, const char* key) {
     return buf;
   }
   return json::serialize(*v);
-}
-
-std::string gasName(const std::string& gas, bool zh) {
-  static const std::map<std::string, std::pair<const char*, const char*>> kNames = {
-      {"flammable", {"可燃气体", "Flammable gas"}},
-      {"o2", {"氧气", "O₂"}},
-      {"h2s", {"硫化氢", "H₂S"}},
-      {"co", {"一氧化碳", "CO"}},
-      {"nh3", {"氨", "NH₃"}},
-      {"cl2", {"氯气", "Cl₂"}},
-      {"so2", {"二氧化硫", "SO₂"}},
-      {"no2", {"二氧化氮", "NO₂"}},
-      {"hcn", {"氰化氢", "HCN"}},
-      {"phosgene", {"光气", "Phosgene"}},
-      {"benzene", {"苯", "Benzene"}}};
-  auto it = kNames.find(gas);
-  return it == kNames.end() ? gas : (zh ? it->second.first : it->second.second);
 }
 
 // "2026-11-28T22:10:00+08:00" → "2026-11-28 22:10".
@@ -169,7 +153,7 @@ PermitDocument permitDocumentFrom(const json::object& d, const std::string& lang
     GasAnalysisRow row;
     row.time = shortTime(str(go, "sampled_at"));
     row.point = str(go, "point");
-    row.gas = gasName(str(go, "gas"), zh);
+    row.gas = permit::gasName(str(go, "gas"), zh);
     row.value = str(go, "value");
     row.unit = str(go, "unit");
     row.analyst = str(go, "tester_name");

@@ -401,6 +401,135 @@ TEST_F(PermitApiStart, AFailingGasTestIsRecordedButDoesNotCount) {
   expectUnchanged(id, before);
 }
 
+// A multi-gas detector shows several gases at once: one call records them all.
+json::object readings(const std::string& sampled_at, json::array list) {
+  return json::object{{"sampled_at", sampled_at},
+                      {"readings", std::move(list)},
+                      {"point", "法兰口"},
+                      {"instrument", "MX6-01"},
+                      {"tester_name", "刘洋"}};
+}
+
+TEST_F(PermitApiStart, AFailedReadingAfterAPassingOneBlocksTheStartUntilThatGasPasses) {
+  const auto id = issued();
+  prepareStart(id);
+  advance(kAhead + minutes(1));
+  passGasTest(id);
+  advance(minutes(2));
+  auto g = post(
+      "p1guard", path(id, "gas-tests"),
+      readings(
+          nowText(),
+          json::array{
+              json::object{
+                  {"gas", "flammable"}, {"value", 0.1}, {"unit", "%vol"}, {"lel_percent", 5.0}},
+              json::object{{"gas", "o2"}, {"value", 20.8}, {"unit", "%vol"}},
+              json::object{{"gas", "h2s"}, {"value", 20}, {"unit", "mg/m3"}}}));
+  ASSERT_EQ(g.status, 200u) << g.body;
+  EXPECT_FALSE(g.json().at("pass").as_bool());
+  const auto& each = g.json().at("readings").as_array();
+  ASSERT_EQ(each.size(), 3u);
+  EXPECT_TRUE(each[0].at("pass").as_bool());
+  EXPECT_TRUE(each[1].at("pass").as_bool());
+  EXPECT_FALSE(each[2].at("pass").as_bool());
+  EXPECT_NE(std::string(each[2].at("text").as_string()).find("硫化氢"), std::string::npos)
+      << g.body;
+  // One recorded test and one timeline event per gas, sharing the sampling's time and point.
+  const auto before = permit(id);
+  const auto& tests = before.at("gas_tests").as_array();
+  ASSERT_EQ(tests.size(), 4u);
+  EXPECT_EQ(tests[3].at("gas").as_string(), "h2s");
+  EXPECT_EQ(tests[3].at("sampled_at"), tests[1].at("sampled_at"));
+  EXPECT_EQ(tests[3].at("point").as_string(), "法兰口");
+  EXPECT_EQ(count(kinds(before), "gas_test"), 4u);
+  // The passing flammable tests are fresh, but the latest H₂S reading failed.
+  auto r = post("p1guard", path(id, "start"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.start_blocked");
+  EXPECT_NE(details(r).find("permit.gate.gas_failed"), std::string::npos) << details(r);
+  EXPECT_NE(details(r).find("硫化氢"), std::string::npos) << details(r);
+  EXPECT_EQ(details(r).find("permit.gate.gas_missing"), std::string::npos) << details(r);
+  expectUnchanged(id, before);
+  // After ventilation H₂S passes: the work may start.
+  advance(minutes(3));
+  g = post("p1guard", path(id, "gas-tests"),
+           readings(nowText(),
+                    json::array{json::object{{"gas", "h2s"}, {"value", 4}, {"unit", "mg/m3"}}}));
+  ASSERT_EQ(g.status, 200u) << g.body;
+  EXPECT_TRUE(g.json().at("pass").as_bool()) << g.body;
+  r = post("p1guard", path(id, "start"), json::object{});
+  EXPECT_EQ(r.status, 200u) << r.body;
+}
+
+TEST_F(PermitApiStart, AFailedGasTestStopsActiveWorkUntilTheGasPassesAgain) {
+  const auto id = active();
+  auto g = post("p1guard", path(id, "gas-tests"), gasTest(0.9));  // LEL ≥ 4 %: limit 0.5 %vol
+  ASSERT_EQ(g.status, 200u) << g.body;
+  EXPECT_FALSE(g.json().at("pass").as_bool());
+  auto p = permit(id);
+  EXPECT_EQ(p.at("state").as_string(), "suspended");
+  const auto& susp = p.at("suspensions").as_array();
+  ASSERT_FALSE(susp.empty());
+  EXPECT_EQ(susp.back().at("source").as_string(), "gas_test");
+  // The safety officer is told.
+  bool told = false;
+  for (const auto& n : json::array(
+           get("safety", "/api/v1/notifications?page_size=100").json().at("items").as_array())) {
+    told = told || (n.at("kind").as_string() == "permit.suspended" && n.at("entity_id") == id);
+  }
+  EXPECT_TRUE(told);
+  // A short break needs no re-test by the interval, but the failed gas must pass first.
+  advance(minutes(2));
+  auto r = post("p1guard", path(id, "resume"), json::object{});
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.resume_blocked");
+  EXPECT_NE(details(r).find("permit.gate.gas_failed"), std::string::npos) << details(r);
+  expectUnchanged(id, p);
+  passGasTest(id);
+  r = post("p1guard", path(id, "resume"), json::object{});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at("state").as_string(), "active");
+}
+
+TEST_F(PermitApiStart, BadReadingsAreRefusedAndRecordNothing) {
+  const auto id = issued();
+  const auto before = permit(id);
+  const json::object flam{{"gas", "flammable"}, {"value", 0.1}, {"unit", "%vol"}};
+  const json::object o2{{"gas", "o2"}, {"value", 20.8}, {"unit", "%vol"}};
+  json::array nine;
+  for (const char* gas : {"flammable", "o2", "h2s", "co", "nh3", "cl2", "so2", "no2", "hcn"}) {
+    nine.push_back(json::object{{"gas", gas}, {"value", 0}, {"unit", "mg/m3"}});
+  }
+  auto beside = readings(nowText(), json::array{flam});
+  beside["gas"] = "o2";
+  struct Case {
+    json::object body;
+    std::string field, reason;
+  };
+  const std::vector<Case> cases = {
+      {readings(nowText(), json::array{}), "readings", "required"},
+      {readings(nowText(), json::array{flam, flam}), "readings.gas", "duplicate"},
+      {readings(nowText(), nine), "readings", "too_many"},
+      {readings(nowText(), json::array{json::object{{"gas", "o2"}, {"unit", "%vol"}}}),
+       "readings.value", "required"},
+      {readings(nowText(), json::array{json::object{{"value", 1}}}), "readings.gas", "required"},
+      {readings(nowText(), json::array{o2, json::object{{"gas", "co"}, {"value", 1}, {"ppm", 1}}}),
+       "readings.ppm", "unknown_field"},
+      {readings(nowText(), json::array{"o2"}), "readings", "wrong_type"},
+      {beside, "gas", "not_with_readings"},
+      {readings("", json::array{flam}), "sampled_at", "required"},
+  };
+  for (const auto& c : cases) {
+    auto r = post("p1guard", path(id, "gas-tests"), c.body);
+    EXPECT_EQ(r.status, 400u) << json::serialize(c.body) << " " << r.body;
+    EXPECT_EQ(r.errorCode(), "validation.failed") << r.body;
+    EXPECT_NE(details(r).find("\"" + c.field + "\":\"" + c.reason + "\""), std::string::npos)
+        << json::serialize(c.body) << " " << details(r);
+  }
+  expectUnchanged(id, before);
+  EXPECT_TRUE(permit(id).at("gas_tests").as_array().empty());
+}
+
 TEST_F(PermitApiStart, AnExpiredPermitCannotStart) {
   const auto id = issued();
   prepareStart(id);

@@ -637,18 +637,21 @@ test('permit: special hot work at night as a new user would, mobile — grade, c
     assert(/气体|检测/.test(why), `start should be refused for the missing gas test, got "${why}"`);
     await shot(page, 'permit-m-start-refused');
 
-    // Gas tests: flammables (LEL 5 % vol → limit 0.5 % vol) and oxygen.
+    // One sampling with a multi-gas detector: flammables (LEL 5 % vol → limit 0.5 % vol) and
+    // oxygen in one sheet; nothing filled in is refused on the phone.
     await act(page, 'gas_test');
     await page.locator('[data-test=gas-sheet]').waitFor();
-    await page.locator('[data-field=gas-value] input').fill('0.1');
+    await page.locator('[data-test=gas-confirm]').tap();
+    const none = (await page.locator('[data-test=gas-sheet] [data-test=dlg-error]').textContent()).trim();
+    assert(/至少/.test(none), `an empty gas test should ask for a reading, got "${none}"`);
+    await page.locator('[data-field=gas-value-flammable] input').fill('0.1');
     await page.locator('[data-field=gas-lel] input').fill('5');
+    await page.locator('[data-field=gas-value-o2] input').fill('20.9');
     await page.locator('[data-field=gas-point] input').fill('E-101 出口法兰下风侧');
     await page.locator('[data-field=gas-instrument] input').fill('GT-2024-07');
     await page.locator('[data-test=gas-confirm]').tap();
     await page.locator('[data-test=gas-result].ok').waitFor();
-    await page.locator('[data-test=gas-o2]').tap();
-    await page.locator('[data-field=gas-value] input').fill('20.9');
-    await page.locator('[data-test=gas-confirm]').tap();
+    await page.locator('[data-test=gas-verdict-o2]').waitFor();
     await page.waitForFunction(() => document.querySelectorAll('[data-test=gas-test-row]').length >= 2);
     await shot(page, 'permit-m-gas-test');
     await page.keyboard.press('Escape');
@@ -1044,6 +1047,23 @@ test('permit: desktop — plan with live grading and findings, attachments, appr
     await card.click();
     await page.waitForURL(`**/permits/${permitId}`);
     await waitState(page, 'issued');
+
+    // A gas test from the desktop: one sampling with several gases, each judged on its own.
+    await page.locator('[data-test=act-gas_test]').click();
+    const gasDlg = page.locator('[data-test=gas-dialog]');
+    await gasDlg.waitFor();
+    await gasDlg.locator('[data-field=gas-value-o2] input').fill('20.9');
+    await gasDlg.locator('[data-field=gas-value-co] input').fill('45');
+    await gasDlg.locator('[data-field=gas-point] input').fill('平台下方');
+    await page.locator('[data-test=gas-confirm]').click();
+    await gasDlg.locator('[data-test=gas-verdict-o2].el-alert--success').waitFor();
+    const coVerdict = gasDlg.locator('[data-test=gas-verdict-co]');
+    await coVerdict.waitFor();
+    assert((await coVerdict.getAttribute('class')).includes('el-alert--error'), 'CO 45 mg/m³ fails');
+    assert(/一氧化碳/.test(await coVerdict.textContent()), `the verdict names the gas, got "${await coVerdict.textContent()}"`);
+    await shot(page, 'permit-d-gas-test');
+    await page.keyboard.press('Escape');
+    await gasDlg.waitFor({ state: 'hidden' });
 
     // A close-out finding raised as a hazard from a closed permit: pre-filled form, hazard in the
     // permit's list, in the ledger with the permit link, and the link leads back.

@@ -328,11 +328,12 @@ void addPermitRoutes(Router& router, Services& s) {
   }
   router.add(actionRoute(
       "gas-tests",
-      "Record a gas test ({sampled_at, gas, value, unit, lel_percent, point, "
-      "instrument, tester_name})",
+      "Record a gas test ({sampled_at, gas, value, unit, lel_percent, point, instrument, "
+      "tester_name}, or readings:[{gas, value, unit, lel_percent}] in place of gas … "
+      "lel_percent for several gases sampled at once)",
       [&p](Context& ctx, std::int64_t id, const json::object& body) -> Result<json::object> {
         AG_RETURN_IF_ERROR(readFields(body, {"sampled_at", "gas", "value", "unit", "lel_percent",
-                                             "point", "instrument", "tester_name"}));
+                                             "readings", "point", "instrument", "tester_name"}));
         return p.recordGasTest(ctx.caller(), id, body);
       }));
   router.add(actionRoute(

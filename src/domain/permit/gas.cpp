@@ -1,6 +1,7 @@
 #include "anguan/domain/permit/gas.hpp"
 
 #include <cmath>
+#include <map>
 #include <sstream>
 
 namespace anguan::permit {
@@ -127,6 +128,23 @@ GasVerdict evaluateGas(const GasSample& s, GasContext ctx, const ToxicTable& tab
     return oxygen(s, ctx);
   }
   return toxic(s, table);
+}
+
+std::string gasName(const std::string& gas, bool chinese) {
+  static const std::map<std::string, std::pair<const char*, const char*>> kNames = {
+      {"flammable", {"可燃气体", "Flammable gas"}},
+      {"o2", {"氧气", "O₂"}},
+      {"h2s", {"硫化氢", "H₂S"}},
+      {"co", {"一氧化碳", "CO"}},
+      {"nh3", {"氨", "NH₃"}},
+      {"cl2", {"氯气", "Cl₂"}},
+      {"so2", {"二氧化硫", "SO₂"}},
+      {"no2", {"二氧化氮", "NO₂"}},
+      {"hcn", {"氰化氢", "HCN"}},
+      {"phosgene", {"光气", "Phosgene"}},
+      {"benzene", {"苯", "Benzene"}}};
+  auto it = kNames.find(gas);
+  return it == kNames.end() ? gas : (chinese ? it->second.first : it->second.second);
 }
 
 }  // namespace anguan::permit

@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
 
+#include "anguan/domain/permit/gas.hpp"
 #include "anguan/domain/permit/grading.hpp"
 
 namespace anguan::permit {
@@ -108,6 +110,9 @@ const std::map<std::string, std::pair<std::string, std::string>>& reasonTexts() 
         "The gas test is {age_min} min old, over {max_age_min} min: test again"}},
       {"permit.gate.gas_in_future",
        {"气体分析时间晚于当前时间", "The gas test time is in the future"}},
+      {"permit.gate.gas_failed",
+       {"{gases} 最近一次检测不合格，须处理后重新检测合格",
+        "The latest test of {gases} failed: make it safe and test again"}},
       {"permit.gate.gas_before_break",
        {"气体分析早于作业中断，须在中断后重新分析",
         "The gas test predates the interruption: test again"}},
@@ -212,6 +217,25 @@ const std::map<std::string, std::pair<std::string, std::string>>& reasonTexts() 
   return kTexts;
 }
 
+namespace {
+
+// "flammable,h2s" → "可燃气体、硫化氢" / "Flammable gas, H₂S".
+std::string gasNames(const std::string& codes, bool chinese) {
+  std::string out;
+  std::size_t from = 0;
+  while (from <= codes.size()) {
+    const auto comma = std::min(codes.find(',', from), codes.size());
+    if (!out.empty()) {
+      out += chinese ? "、" : ", ";
+    }
+    out += gasName(codes.substr(from, comma - from), chinese);
+    from = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string renderReason(const Reason& reason, bool chinese) {
   const auto& texts = reasonTexts();
   auto it = texts.find(reason.key);
@@ -225,9 +249,10 @@ std::string renderReason(const Reason& reason, bool chinese) {
     if (tpl[i] == '{') {
       const auto close = tpl.find('}', i);
       if (close != std::string::npos) {
-        auto p = reason.params.find(tpl.substr(i + 1, close - i - 1));
+        const std::string name = tpl.substr(i + 1, close - i - 1);
+        auto p = reason.params.find(name);
         if (p != reason.params.end()) {
-          out += p->second;
+          out += name == "gas" || name == "gases" ? gasNames(p->second, chinese) : p->second;
           i = close + 1;
           continue;
         }

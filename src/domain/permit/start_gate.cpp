@@ -31,6 +31,17 @@ void checkGas(std::optional<Instant> test, Instant now, std::chrono::minutes max
   }
 }
 
+void checkFailing(const std::vector<std::string>& gases, std::vector<Reason>& out) {
+  if (gases.empty()) {
+    return;
+  }
+  std::string list;
+  for (const auto& g : gases) {
+    list += (list.empty() ? "" : ",") + g;
+  }
+  out.push_back({"permit.gate.gas_failed", {{"gases", list}}});
+}
+
 }  // namespace
 
 std::vector<Reason> startBlockers(const GateInput& in) {
@@ -47,6 +58,7 @@ std::vector<Reason> startBlockers(const GateInput& in) {
   if (in.gas_required) {
     checkGas(in.last_passing_gas_test, in.now, in.gas_max_age, std::nullopt, out);
   }
+  checkFailing(in.failing_gases, out);
   if (in.measures_confirmed < in.measures_total) {
     out.push_back({"permit.gate.measures_unconfirmed",
                    {{"confirmed", std::to_string(in.measures_confirmed)},
@@ -84,6 +96,7 @@ std::vector<Reason> resumeBlockers(const ResumeInput& in) {
       out.insert(out.end(), gas.begin(), gas.end());
     }
   }
+  checkFailing(in.failing_gases, out);
   return out;
 }
 

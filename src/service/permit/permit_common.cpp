@@ -297,6 +297,34 @@ std::optional<Instant> lastPassingGasTest(const json::object& doc) {
   return best;
 }
 
+std::vector<std::string> failingGases(const json::object& doc) {
+  // gas → (sampled_at, pass) of its latest reading; a later entry wins a tie (recorded later).
+  std::map<std::string, std::pair<Instant, bool>> latest;
+  if (const auto* tests = arrayIn(doc, "gas_tests")) {
+    for (const auto& v : *tests) {
+      if (!v.is_object()) {
+        continue;
+      }
+      const auto& t = v.as_object();
+      const auto at = instantIn(t, "sampled_at");
+      if (!at) {
+        continue;
+      }
+      auto [it, fresh] = latest.try_emplace(stringIn(t, "gas"), *at, boolIn(t, "pass"));
+      if (!fresh && *at >= it->second.first) {
+        it->second = {*at, boolIn(t, "pass")};
+      }
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& [gas, last] : latest) {
+    if (!last.second) {
+      out.push_back(gas);
+    }
+  }
+  return out;
+}
+
 permit::State MutationCtx::state() const {
   return permit::parseState(row.state).value_or(permit::State::kDraft);
 }

@@ -57,6 +57,8 @@ std::vector<std::string> decodeRoles(const std::string& list);
 
 // The last passing gas test's sampling time.
 std::optional<Instant> lastPassingGasTest(const json::object& doc);
+// The gases whose latest reading (by sampling time) failed, by code.
+std::vector<std::string> failingGases(const json::object& doc);
 
 struct PendingNotice {
   NotificationDraft draft;

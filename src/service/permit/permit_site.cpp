@@ -88,28 +88,82 @@ Error blocked(const char* key, const char* message, const std::vector<permit::Re
 
 }  // namespace
 
+namespace {
+
+constexpr std::size_t kMaxReadings = 8;  // A multi-gas detector shows four to six.
+
+// One reading: {gas, value, unit, lel_percent}, from the body itself or from `readings`.
+Result<permit::GasSample> gasReading(const json::object& o, const std::string& prefix) {
+  permit::GasSample s;
+  s.gas = stringIn(o, "gas");
+  s.unit = stringIn(o, "unit");
+  const auto* value = o.if_contains("value");
+  if (s.gas.empty()) {
+    return invalid(prefix + "gas", "required");
+  }
+  if (value == nullptr || !value->is_number()) {
+    return invalid(prefix + "value", "required");
+  }
+  s.value = value->to_number<double>();
+  if (!std::isfinite(s.value) || s.value < 0 || s.value > 1e6) {
+    return invalid(prefix + "value", "out_of_range");
+  }
+  if (const auto* lel = o.if_contains("lel_percent"); lel != nullptr && lel->is_number()) {
+    s.lel_percent = lel->to_number<double>();
+  }
+  return s;
+}
+
+// The readings of one sampling: either the body's own {gas, value, …} or `readings`, the
+// values a multi-gas detector showed at once (each gas at most once).
+Result<std::vector<permit::GasSample>> gasReadings(const json::object& body) {
+  std::vector<permit::GasSample> out;
+  const auto* list = body.if_contains("readings");
+  if (list == nullptr) {
+    AG_ASSIGN_OR_RETURN(auto one, gasReading(body, ""));
+    out.push_back(std::move(one));
+    return out;
+  }
+  for (const char* single : {"gas", "value", "unit", "lel_percent"}) {
+    if (body.contains(single)) {
+      return invalid(single, "not_with_readings");
+    }
+  }
+  if (!list->is_array() || list->as_array().empty()) {
+    return invalid("readings", "required");
+  }
+  if (list->as_array().size() > kMaxReadings) {
+    return invalid("readings", "too_many");
+  }
+  for (const auto& item : list->as_array()) {
+    if (!item.is_object()) {
+      return invalid("readings", "wrong_type");
+    }
+    for (const auto& kv : item.as_object()) {
+      const std::string_view key = kv.key();
+      if (key != "gas" && key != "value" && key != "unit" && key != "lel_percent") {
+        return invalid("readings." + std::string(key), "unknown_field");
+      }
+    }
+    AG_ASSIGN_OR_RETURN(auto one, gasReading(item.as_object(), "readings."));
+    const bool repeated = std::any_of(out.begin(), out.end(),
+                                      [&](const permit::GasSample& s) { return s.gas == one.gas; });
+    if (repeated) {
+      return invalid("readings.gas", "duplicate");
+    }
+    out.push_back(std::move(one));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<json::object> PermitService::recordGasTest(const auth::Principal& caller, std::int64_t id,
                                                   const json::object& body) {
   if (!isSiteRole(caller)) {
     return forbidden();
   }
-  permit::GasSample s;
-  s.gas = stringIn(body, "gas");
-  s.unit = stringIn(body, "unit");
-  const auto* value = body.if_contains("value");
-  if (s.gas.empty()) {
-    return invalid("gas", "required");
-  }
-  if (value == nullptr || !value->is_number()) {
-    return invalid("value", "required");
-  }
-  s.value = value->to_number<double>();
-  if (!std::isfinite(s.value) || s.value < 0 || s.value > 1e6) {
-    return invalid("value", "out_of_range");
-  }
-  if (const auto* lel = body.if_contains("lel_percent"); lel != nullptr && lel->is_number()) {
-    s.lel_percent = lel->to_number<double>();
-  }
+  AG_ASSIGN_OR_RETURN(auto samples, gasReadings(body));
   const std::string sampled = stringIn(body, "sampled_at");
   auto sampled_at = parseRfc3339(sampled);
   if (!sampled_at) {
@@ -124,34 +178,46 @@ Result<json::object> PermitService::recordGasTest(const auth::Principal& caller,
   if (point.empty()) {
     return invalid("point", "required");
   }
+  const bool zh = chinese(caller);
   json::object result;
   auto out = change(caller, id, [&](MutationCtx& c) -> Status {
     AG_RETURN_IF_ERROR(requireState(c, {State::kIssued, State::kActive, State::kSuspended},
                                     "record a gas test on"));
-    auto verdict = permit::evaluateGas(s, gasContext(c));
-    json::object t{{"sampled_at", toMillis(*sampled_at)},
-                   {"recorded_at", toMillis(c.now)},
-                   {"gas", s.gas},
-                   {"value", s.value},
-                   {"unit", s.unit},
-                   {"lel_percent", s.lel_percent},
-                   {"point", point},
-                   {"instrument", stringIn(body, "instrument")},
-                   {"tester_name", tester.empty() ? c.actor.name : tester},
-                   {"recorded_by", c.actor.name},
-                   {"pass", verdict.pass},
-                   {"reason", reasonJson(verdict.reason)}};
-    arrayAt(c.doc, "gas_tests").push_back(t);
-    result = json::object{{"pass", verdict.pass},
-                          {"text", permit::renderReason(verdict.reason, chinese(caller))}};
-    c.event("gas_test", json::object{{"gas", s.gas},
-                                     {"value", s.value},
-                                     {"unit", s.unit},
-                                     {"pass", verdict.pass},
-                                     {"point", point}});
+    const permit::GasContext context = gasContext(c);
+    auto& tests = arrayAt(c.doc, "gas_tests");
+    json::array verdicts;
+    bool all_pass = true;
+    std::string text;
+    for (const auto& s : samples) {
+      auto verdict = permit::evaluateGas(s, context);
+      tests.push_back(json::object{{"sampled_at", toMillis(*sampled_at)},
+                                   {"recorded_at", toMillis(c.now)},
+                                   {"gas", s.gas},
+                                   {"value", s.value},
+                                   {"unit", s.unit},
+                                   {"lel_percent", s.lel_percent},
+                                   {"point", point},
+                                   {"instrument", stringIn(body, "instrument")},
+                                   {"tester_name", tester.empty() ? c.actor.name : tester},
+                                   {"recorded_by", c.actor.name},
+                                   {"pass", verdict.pass},
+                                   {"reason", reasonJson(verdict.reason)}});
+      std::string one = permit::renderReason(verdict.reason, zh);
+      text += (text.empty() ? "" : (zh ? "；" : "; ")) + one;
+      verdicts.push_back(json::object{{"gas", s.gas}, {"pass", verdict.pass}, {"text", one}});
+      all_pass = all_pass && verdict.pass;
+      c.event("gas_test", json::object{{"gas", s.gas},
+                                       {"value", s.value},
+                                       {"unit", s.unit},
+                                       {"pass", verdict.pass},
+                                       {"point", point}});
+    }
+    result = json::object{{"pass", all_pass}, {"text", text}, {"readings", std::move(verdicts)}};
     c.audit_action = "permit.gas_test";
-    if (!verdict.pass && c.state() == State::kActive) {
-      c.notify("gas_failed", "气体检测不合格", "gas test failed", {"safety_officer"});
+    if (!all_pass && c.state() == State::kActive) {
+      // Unsafe air stops the work at once (GB 30871 5.2.6, 6.5); it resumes after a passing
+      // re-test of the gas that failed.
+      AG_RETURN_IF_ERROR(suspendWork(c, "气体检测不合格 gas test failed", "gas_test"));
     }
     return {};
   });
@@ -247,6 +313,7 @@ permit::GateInput gateInput(const MutationCtx& c) {
   g.valid_from = c.row.window_from;
   g.valid_to = c.row.window_to;
   g.last_passing_gas_test = lastPassingGasTest(c.doc);
+  g.failing_gases = failingGases(c.doc);
   g.gas_required = gasRequired(c);
   g.gas_max_age = c.type.gas.max_age;
   g.measures_total = static_cast<int>(c.type.measures.size());
@@ -404,6 +471,7 @@ Result<json::object> PermitService::resume(const auth::Principal& caller, std::i
     in.now = c.now;
     in.retest_after_break = retestAfterBreak(c);
     in.last_passing_gas_test = lastPassingGasTest(c.doc);
+    in.failing_gases = failingGases(c.doc);
     in.gas_required = gasRequired(c);
     in.valid_to = c.row.window_to;
     in.gas_max_age = c.type.gas.max_age;

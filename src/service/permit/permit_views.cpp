@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "anguan/domain/base/schema.hpp"
+#include "anguan/domain/permit/gas.hpp"
 #include "anguan/domain/permit/start_gate.hpp"
 #include "anguan/service/permit_service.hpp"
 
@@ -72,8 +73,9 @@ std::string eventText(const store::PermitEventRow& e, bool zh) {
     }
     if (e.kind == "gas_test") {
       char buf[256];
-      std::snprintf(buf, sizeof buf, " %s %.3g %s %s", stringIn(d, "gas").c_str(),
-                    numberIn(d, "value"), stringIn(d, "unit").c_str(),
+      std::snprintf(buf, sizeof buf, " %s %.3g %s %s",
+                    permit::gasName(stringIn(d, "gas"), zh).c_str(), numberIn(d, "value"),
+                    stringIn(d, "unit").c_str(),
                     boolIn(d, "pass") ? (zh ? "合格" : "pass") : (zh ? "不合格" : "FAIL"));
       text += buf;
     }

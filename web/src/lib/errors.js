@@ -14,6 +14,9 @@ export const REASON_CODES = [
   'bad_reference',
   'computed',
   'self_reference',
+  'duplicate',
+  'too_many',
+  'not_with_readings',
 ];
 
 // t = vue-i18n translate, te = "translation exists".

@@ -116,5 +116,19 @@ TEST(PermitGas, ConvertedReadingKeepsTheOriginal) {
   EXPECT_FALSE(nan.pass);
 }
 
+TEST(PermitGas, GasesAreNamedForReaders) {
+  EXPECT_EQ(gasName("h2s", true), "硫化氢");
+  EXPECT_EQ(gasName("h2s", false), "H₂S");
+  EXPECT_EQ(gasName("flammable", true), "可燃气体");
+  EXPECT_EQ(gasName("xylene", true), "xylene");  // not in the table: as given
+  // Reasons name the gas too.
+  const auto v = evaluateGas({"h2s", 20.0, "mg/m3", 0}, GasContext::kConfinedSpace);
+  EXPECT_FALSE(v.pass);
+  EXPECT_EQ(renderReason(v.reason, true).rfind("硫化氢 20 mg/m³ 超过", 0), 0u)
+      << renderReason(v.reason, true);
+  EXPECT_EQ(renderReason(v.reason, false).rfind("H₂S 20 mg/m3 exceeds", 0), 0u)
+      << renderReason(v.reason, false);
+}
+
 }  // namespace
 }  // namespace anguan::permit

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "anguan/domain/permit/grading.hpp"
+
 namespace anguan::permit {
 namespace {
 
@@ -180,6 +182,33 @@ TEST(PermitResumeGate, NoGasRuleAndExpiry) {
   EXPECT_TRUE(resumeBlockers(in).empty());
   in.valid_to = kNow;
   EXPECT_TRUE(hasKey(resumeBlockers(in), "permit.gate.expired"));
+}
+
+TEST(PermitStartGate, AGasWhoseLatestReadingFailedBlocks) {
+  GateInput in = ready();
+  in.failing_gases = {"h2s"};
+  auto blockers = startBlockers(in);
+  ASSERT_EQ(blockers.size(), 1u);
+  EXPECT_EQ(blockers[0].key, "permit.gate.gas_failed");
+  EXPECT_EQ(blockers[0].params.at("gases"), "h2s");
+  EXPECT_EQ(renderReason(blockers[0], true), "硫化氢 最近一次检测不合格，须处理后重新检测合格");
+  // Also where the type needs no test: a failed reading is a hazard on site.
+  in.gas_required = false;
+  in.failing_gases = {"flammable", "o2"};
+  blockers = startBlockers(in);
+  ASSERT_EQ(blockers.size(), 1u);
+  EXPECT_EQ(renderReason(blockers[0], false),
+            "The latest test of Flammable gas, O₂ failed: make it safe and test again");
+}
+
+TEST(PermitResumeGate, AGasWhoseLatestReadingFailedBlocksWhateverTheBreak) {
+  // A short break needs no re-test, but a failed reading still stands.
+  ResumeInput in = suspended(minutes{5}, minutes{30});
+  EXPECT_TRUE(resumeBlockers(in).empty());
+  in.failing_gases = {"co"};
+  EXPECT_TRUE(hasKey(resumeBlockers(in), "permit.gate.gas_failed"));
+  in.gas_required = false;
+  EXPECT_TRUE(hasKey(resumeBlockers(in), "permit.gate.gas_failed"));
 }
 
 TEST(PermitStartGate, ExpiryAndRetestDue) {

@@ -134,6 +134,9 @@ export default {
     bad_reference: 'The referenced record does not exist or is out of your scope',
     computed: 'Computed by the system, cannot be set',
     self_reference: 'Cannot refer to itself',
+    duplicate: 'Given more than once',
+    too_many: 'Too many entries',
+    not_with_readings: 'Give it inside each reading, not beside them',
   },
   cert: { valid: 'Valid', expiring: 'Expiring', expired: 'Expired' },
   users: {

@@ -175,7 +175,10 @@ export default {
     tester_name: 'Tester',
     pass: 'Pass',
     fail: 'Fail',
-    gases: { flammable: 'Flammable gas', o2: 'Oxygen', h2s: 'Hydrogen sulfide', co: 'Carbon monoxide', nh3: 'Ammonia', cl2: 'Chlorine', toxic: 'Toxic gas' },
+    fillHint: 'Enter what the detector shows for one sampling; leave gases you did not measure empty',
+    notMeasured: 'not measured',
+    noneFilled: 'Enter at least one reading',
+    gases: { flammable: 'Flammable gas', o2: 'Oxygen', h2s: 'Hydrogen sulfide', co: 'Carbon monoxide', nh3: 'Ammonia', cl2: 'Chlorine', so2: 'Sulfur dioxide', no2: 'Nitrogen dioxide', hcn: 'Hydrogen cyanide', phosgene: 'Phosgene', benzene: 'Benzene', toxic: 'Toxic gas' },
   },
   briefing: { giver: 'Given by', receivers: 'Received by (comma-separated)' },
   guardian: {

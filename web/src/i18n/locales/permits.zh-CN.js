@@ -175,7 +175,10 @@ export default {
     tester_name: '检测人',
     pass: '合格',
     fail: '不合格',
-    gases: { flammable: '可燃气体', o2: '氧气', h2s: '硫化氢', co: '一氧化碳', nh3: '氨', cl2: '氯气', toxic: '有毒气体' },
+    fillHint: '填写检测仪同一次采样显示的各项读数，未检测的气体留空',
+    notMeasured: '未检测',
+    noneFilled: '请至少填写一项读数',
+    gases: { flammable: '可燃气体', o2: '氧气', h2s: '硫化氢', co: '一氧化碳', nh3: '氨', cl2: '氯气', so2: '二氧化硫', no2: '二氧化氮', hcn: '氰化氢', phosgene: '光气', benzene: '苯', toxic: '有毒气体' },
   },
   briefing: { giver: '交底人', receivers: '接受交底人员（逗号分隔）' },
   guardian: {

@@ -134,6 +134,9 @@ export default {
     bad_reference: '引用的记录不存在或无权访问',
     computed: '该字段由系统计算，不能填写',
     self_reference: '不能引用自身',
+    duplicate: '重复填写',
+    too_many: '条目过多',
+    not_with_readings: '请在每条读数中填写，不要与读数并列',
   },
   cert: { valid: '有效', expiring: '即将到期', expired: '已过期' },
   users: {

@@ -60,4 +60,7 @@ const ToxicTable& defaultToxicTable();
 GasVerdict evaluateGas(const GasSample& s, GasContext ctx,
                        const ToxicTable& table = defaultToxicTable());
 
+// A gas code as a reader names it ("h2s" → 硫化氢 / H₂S); an unknown code as it is.
+std::string gasName(const std::string& gas, bool chinese);
+
 }  // namespace anguan::permit

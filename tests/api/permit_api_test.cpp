@@ -108,6 +108,33 @@ class PermitApiApproval : public PermitApiBase {
   }
 };
 
+TEST_F(PermitApiApproval, AResetPasswordNoLongerSignsEvenRightAfterItSigned) {
+  // Two permits waiting for the unit approver, in windows a day apart (one guardian for both).
+  const auto first = inApproval();
+  auto later = plan();
+  later["from"] = at(kAhead + hours(24));
+  later["to"] = at(kAhead + hours(28));
+  const auto second = create(later);
+  ASSERT_EQ(submit(second).status, 200u);
+  // The right password signs (and is remembered for the next signature).
+  auto r = approve("p1unit", first, password());
+  ASSERT_EQ(r.status, 200u) << r.body;
+  // The admin resets it; the approver signs in with the new one.
+  const auto me = get("p1unit", "/api/v1/auth/me").json();
+  const auto uid = me.at("id").as_int64();
+  r = post("admin", "/api/v1/users/" + std::to_string(uid) + "/password",
+           {{"new_password", "new-pass-789"}});
+  ASSERT_EQ(r.status, 204u) << r.body;
+  tokens_["p1unit"] = s().login("p1unit", "new-pass-789");
+  const auto before = permit(second);
+  r = approve("p1unit", second, password());
+  EXPECT_EQ(r.status, 400u) << r.body;
+  EXPECT_EQ(r.errorCode(), "permit.signature_invalid");
+  expectUnchanged(second, before);
+  r = approve("p1unit", second, password("new-pass-789"));
+  EXPECT_EQ(r.status, 200u) << r.body;
+}
+
 TEST_F(PermitApiApproval, ApprovingTwiceIsAConflict) {
   const auto id = inApproval();
   // The safety department's step (一级 and 特级 both have one) isn't open before the unit's.

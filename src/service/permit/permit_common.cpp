@@ -2,6 +2,7 @@
 #include <map>
 
 #include "anguan/core/crypto.hpp"
+#include "anguan/core/verified_passwords.hpp"
 #include "anguan/domain/base/schema.hpp"
 
 #include "permit/permit_internal.hpp"
@@ -39,9 +40,11 @@ int weekday(Instant t, int tz) {  // 0 = Sunday
 }
 
 Status verifyPassword(store::Transaction& tx, const auth::Principal& caller,
-                      const std::string& password) {
+                      const std::string& password, Instant now) {
+  // An approver signs permit after permit with the same password: argon2id once per 10 min.
+  static crypto::VerifiedPasswords verified(std::chrono::minutes(10), 4096);
   AG_ASSIGN_OR_RETURN(auto user, tx.users().findById(caller.user_id));
-  if (password.empty() || !crypto::verifyPassword(user.password_hash, password)) {
+  if (password.empty() || !verified.verify(user.password_hash, password, now)) {
     return Error::invalidArgument("permit.signature_invalid",
                                   "The password re-entered for the signature is wrong");
   }
@@ -51,7 +54,7 @@ Status verifyPassword(store::Transaction& tx, const auth::Principal& caller,
 Status verifySignature(MutationCtx& c, const auth::Principal& caller, const Signature& sig,
                        json::object& out, const char* file_name) {
   if (sig.kind == "password") {
-    AG_RETURN_IF_ERROR(verifyPassword(c.tx, caller, sig.password));
+    AG_RETURN_IF_ERROR(verifyPassword(c.tx, caller, sig.password, c.now));
     out["signature_kind"] = "password";
     return {};
   }

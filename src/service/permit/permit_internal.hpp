@@ -99,8 +99,9 @@ struct MutationCtx {
 Status verifySignature(MutationCtx& c, const auth::Principal& caller, const Signature& sig,
                        json::object& out, const char* file_name);
 // The caller's password again (emergency actions). kInvalidArgument "permit.signature_invalid".
+// The caller's password re-entered for a signature; a success is remembered for 10 minutes.
 Status verifyPassword(store::Transaction& tx, const auth::Principal& caller,
-                      const std::string& password);
+                      const std::string& password, Instant now);
 
 // Suspends active work: records the suspension (reason, source: manual, system, emergency,
 // guardian_absent), clears the guardian's presence, notifies the crew and approvers.

@@ -434,7 +434,7 @@ Result<std::vector<std::int64_t>> PermitService::suspendAll(const auth::Principa
   }
   std::vector<store::PermitRow> rows;
   AG_RETURN_IF_ERROR(store_.read([&](store::Transaction& tx) -> Status {
-    AG_RETURN_IF_ERROR(verifyPassword(tx, caller, password));
+    AG_RETURN_IF_ERROR(verifyPassword(tx, caller, password, clock_.now()));
     store::PermitQuery q;
     q.states = {"active"};
     q.area_id = area_id;

@@ -32,5 +32,4 @@ std::optional<std::string> base64Decode(std::string_view text);
 
 // Lower-case hex SHA-256 of `data`.
 std::string sha256Hex(std::string_view data);
-
 }  // namespace anguan::crypto

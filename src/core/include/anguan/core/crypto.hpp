@@ -32,4 +32,5 @@ std::optional<std::string> base64Decode(std::string_view text);
 
 // Lower-case hex SHA-256 of `data`.
 std::string sha256Hex(std::string_view data);
+
 }  // namespace anguan::crypto

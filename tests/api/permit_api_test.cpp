@@ -1303,6 +1303,43 @@ TEST_F(PermitApiPublic, StatusPageNeedsNoLoginAndShowsNoPhoneNumbers) {
   EXPECT_EQ(guess.errorCode(), "permit.not_found");
 }
 
+TEST_F(PermitApiPublic, TheStatusPageShowsTheLatestSamplingAndWhetherTheAirIsClear) {
+  const auto id = issued();
+  const std::string token(permit(id).at("public_token").as_string());
+  auto status = [&] {
+    auto r = s().request("GET", "/api/v1/public/permits/" + token);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json().at("last_gas_test");
+  };
+  EXPECT_TRUE(status().is_null());
+  // One sampling: flammables pass, H₂S fails — the air is not clear.
+  auto g = post(
+      "p1guard", path(id, "gas-tests"),
+      readings(
+          nowText(),
+          json::array{
+              json::object{
+                  {"gas", "flammable"}, {"value", 0.1}, {"unit", "%vol"}, {"lel_percent", 5.0}},
+              json::object{{"gas", "h2s"}, {"value", 20}, {"unit", "mg/m3"}}}));
+  ASSERT_EQ(g.status, 200u) << g.body;
+  auto last = status();
+  ASSERT_TRUE(last.is_object());
+  EXPECT_FALSE(last.at("pass").as_bool());
+  ASSERT_EQ(last.at("readings").as_array().size(), 2u);
+  EXPECT_EQ(last.at("readings").at(1).at("gas").as_string(), "硫化氢");
+  EXPECT_FALSE(last.at("readings").at(1).at("pass").as_bool());
+  // A later sampling of H₂S alone that passes clears it, and is the one shown.
+  advance(minutes(5));
+  g = post("p1guard", path(id, "gas-tests"),
+           readings(nowText(),
+                    json::array{json::object{{"gas", "h2s"}, {"value", 3}, {"unit", "mg/m3"}}}));
+  ASSERT_EQ(g.status, 200u) << g.body;
+  last = status();
+  EXPECT_TRUE(last.at("pass").as_bool());
+  ASSERT_EQ(last.at("readings").as_array().size(), 1u);
+  EXPECT_EQ(last.at("readings").at(0).at("value").as_double(), 3.0);
+}
+
 TEST_F(PermitApiPublic, APermitOfAnotherPlantIsNotFound) {
   const auto id = create(plan());
   for (const char* user : {"p2worker"}) {

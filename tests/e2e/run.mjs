@@ -965,7 +965,16 @@ test('permit: desktop — plan with live grading and findings, attachments, appr
     await page.waitForFunction(() => /Ⅰ/.test(document.querySelector('[data-test=grade-level]')?.textContent || ''), null, { timeout: 15000 });
     const reasons = (await page.locator('[data-test=grade-reasons]').textContent()).trim();
     assert(/2-5 m/.test(reasons), `the grade reason should name the 2–5 m band, got "${reasons}"`);
-    await page.waitForFunction(() => document.querySelectorAll('[data-test=finding-pass]').length >= 5, null, { timeout: 15000 });
+    // The preview follows the form: wait for the one that knows the guardian (a slow machine can
+    // show the findings of an earlier state of the form first).
+    await page.waitForFunction(
+      () => {
+        const texts = [...document.querySelectorAll('[data-test=finding-pass]')].map((e) => e.textContent);
+        return texts.length >= 5 && texts.some((t) => /监护人/.test(t)) && texts.some((t) => /证书/.test(t));
+      },
+      null,
+      { timeout: 15000 },
+    );
     const findings = await page.locator('[data-test=finding-pass]').allTextContents();
     assert(findings.some((f) => /证书/.test(f)) && findings.some((f) => /监护人/.test(f)), `certificate and guardian findings expected, got ${JSON.stringify(findings)}`);
     const chain = await page.locator('[data-test=chain-step]').allTextContents();
@@ -1064,6 +1073,19 @@ test('permit: desktop — plan with live grading and findings, attachments, appr
     await shot(page, 'permit-d-gas-test');
     await page.keyboard.press('Escape');
     await gasDlg.waitFor({ state: 'hidden' });
+
+    // The public status page behind the permit's QR code, without a login: the latest sampling,
+    // gas by gas, and that the air is not clear.
+    const token = (await apiCall('GET', `/permits/${permitId}`, leaderToken)).public_token;
+    const Q = await newPage(browser, PHONE);
+    contexts.push(Q.context);
+    await Q.page.goto(`${base}/p/${token}`);
+    const pubGas = Q.page.locator('[data-test=public-gas]');
+    await pubGas.waitFor();
+    assert(/不合格/.test(await pubGas.textContent()), `the public page says the air is not clear, got "${await pubGas.textContent()}"`);
+    const pubText = await Q.page.locator('body').textContent();
+    assert(/一氧化碳 45/.test(pubText) && /氧气 20.9/.test(pubText), `the public page lists the sampling, got "${pubText}"`);
+    await shot(Q.page, 'permit-public-status');
 
     // A close-out finding raised as a hazard from a closed permit: pre-filled form, hazard in the
     // permit's list, in the ledger with the permit link, and the link leads back.

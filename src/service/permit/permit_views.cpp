@@ -591,10 +591,33 @@ Result<json::object> PermitService::publicStatus(const std::string& token,
       }
     }
     out["approvals"] = std::move(approvals);
+    // The latest sampling (every reading taken at the latest sampling time); `pass` says whether
+    // the air is clear now, i.e. no gas's latest reading failed.
     json::value last = nullptr;
     if (const auto* tests = arrayIn(d, "gas_tests"); tests != nullptr && !tests->empty()) {
-      const auto& t = tests->back().as_object();
-      last = json::object{{"sampled_at", msTime(t, "sampled_at", tz)}, {"pass", boolIn(t, "pass")}};
+      std::optional<Instant> latest;
+      for (const auto& v : *tests) {
+        const auto at = v.is_object() ? instantIn(v.as_object(), "sampled_at") : std::nullopt;
+        if (at && (!latest || *at > *latest)) {
+          latest = at;
+        }
+      }
+      json::array readings;
+      for (const auto& v : *tests) {
+        if (!v.is_object() || instantIn(v.as_object(), "sampled_at") != latest) {
+          continue;
+        }
+        const auto& t = v.as_object();
+        readings.push_back(json::object{{"gas", permit::gasName(stringIn(t, "gas"), zh)},
+                                        {"value", numberIn(t, "value")},
+                                        {"unit", stringIn(t, "unit")},
+                                        {"pass", boolIn(t, "pass")}});
+      }
+      if (latest) {
+        last = json::object{{"sampled_at", formatRfc3339(*latest, tz)},
+                            {"pass", failingGases(d).empty()},
+                            {"readings", std::move(readings)}};
+      }
     }
     out["last_gas_test"] = std::move(last);
     out["checked_at"] = formatRfc3339(clock_.now(), tz);

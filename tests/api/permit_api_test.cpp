@@ -454,7 +454,8 @@ TEST_F(PermitApiStart, AFailedReadingAfterAPassingOneBlocksTheStartUntilThatGasP
               json::object{{"gas", "h2s"}, {"value", 20}, {"unit", "mg/m3"}}}));
   ASSERT_EQ(g.status, 200u) << g.body;
   EXPECT_FALSE(g.json().at("pass").as_bool());
-  const auto& each = g.json().at("readings").as_array();
+  const auto answer = g.json();  // json() parses afresh: keep the value, not a reference
+  const auto& each = answer.at("readings").as_array();
   ASSERT_EQ(each.size(), 3u);
   EXPECT_TRUE(each[0].at("pass").as_bool());
   EXPECT_TRUE(each[1].at("pass").as_bool());

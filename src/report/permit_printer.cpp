@@ -1,7 +1,6 @@
 #include "anguan/report/permit_printer.hpp"
 
 #include <cstdio>
-#include <map>
 
 #include "anguan/domain/permit/gas.hpp"
 #include "anguan/domain/permit/work_type.hpp"

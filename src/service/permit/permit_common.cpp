@@ -44,7 +44,7 @@ Status verifyPassword(store::Transaction& tx, const auth::Principal& caller,
   // An approver signs permit after permit with the same password: argon2id once per 10 min.
   static crypto::VerifiedPasswords verified(std::chrono::minutes(10), 4096);
   AG_ASSIGN_OR_RETURN(auto user, tx.users().findById(caller.user_id));
-  if (password.empty() || !verified.verify(user.password_hash, password, now)) {
+  if (!verified.verify(user.password_hash, password, now)) {
     return Error::invalidArgument("permit.signature_invalid",
                                   "The password re-entered for the signature is wrong");
   }

@@ -98,8 +98,8 @@ struct MutationCtx {
 // kInvalidArgument "permit.signature_invalid" / "permit.signature_required".
 Status verifySignature(MutationCtx& c, const auth::Principal& caller, const Signature& sig,
                        json::object& out, const char* file_name);
-// The caller's password again (emergency actions). kInvalidArgument "permit.signature_invalid".
-// The caller's password re-entered for a signature; a success is remembered for 10 minutes.
+// The caller's password again (signatures, emergency actions); a success is remembered for 10
+// minutes. kInvalidArgument "permit.signature_invalid".
 Status verifyPassword(store::Transaction& tx, const auth::Principal& caller,
                       const std::string& password, Instant now);
 

@@ -774,9 +774,7 @@ Result<HazardPage> SqlHazardRepository::listHazards(const HazardQuery& q) {
     if (hasNoCase(q.search, conn_.dialect())) {
       // Same matches as the case-insensitive (I)LIKE when the text has nothing to fold, at a
       // fraction of the per-row cost.
-      const std::string ph = p.add(q.search);
-      where += sqlite ? " AND instr(description, " + ph + ") > 0"
-                      : " AND strpos(description, " + ph + ") > 0";
+      where += " AND " + containsText(conn_.dialect(), "description", p.add(q.search));
     } else {
       where += " AND " + likeInsensitive(conn_.dialect(), "description",
                                          p.add("%" + escapeLike(q.search) + "%"));

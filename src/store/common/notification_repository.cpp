@@ -155,13 +155,10 @@ Result<std::vector<std::int64_t>> SqlNotificationRepository::usersWithRole(
     const std::string& role, const std::string& org_path, bool include_below) {
   ParamList p(conn_.dialect());
   // A user sees the entity when the user's org_path is a prefix of the entity's path.
-  // A substring test rather than LIKE: SQLite prepares a LIKE against a bound pattern again
-  // whenever the pattern changes (it may use an index for a constant prefix), and this runs for
+  // A substring test rather than LIKE, which SQLite prepared again for every role: this runs for
   // nearly every notification.
-  const std::string needle = p.add("," + role + ",");
   std::string sql = "SELECT id, org_path FROM users WHERE active = " + p.add(true) + " AND " +
-                    (conn_.dialect() == Dialect::kSqlite ? "instr(roles, " + needle + ") > 0"
-                                                         : "strpos(roles, " + needle + ") > 0") +
+                    containsText(conn_.dialect(), "roles", p.add("," + role + ",")) +
                     " ORDER BY id";
   std::vector<std::int64_t> out;
   AG_ASSIGN_OR_RETURN(auto ignored, conn_.run(sql, p.params(), [&](const SqlRow& row) {

@@ -38,6 +38,10 @@ std::string likeInsensitive(Dialect dialect, const std::string& column, const st
   return column + " ILIKE " + ph + " ESCAPE '\\'";
 }
 
+std::string containsText(Dialect dialect, const std::string& column, const std::string& ph) {
+  return (dialect == Dialect::kSqlite ? "instr(" : "strpos(") + column + ", " + ph + ") > 0";
+}
+
 std::string sortExpr(Dialect dialect, const std::string& column, bool is_text) {
   if (is_text && dialect == Dialect::kPostgres) {
     return column + " COLLATE \"C\"";

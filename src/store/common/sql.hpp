@@ -79,6 +79,9 @@ std::string quoteIdent(std::string_view name);
 std::string escapeLike(std::string_view text);
 // Case-insensitive LIKE of `column` against placeholder `ph` (ESCAPE '\' included).
 std::string likeInsensitive(Dialect dialect, const std::string& column, const std::string& ph);
+// `column` contains the parameter `ph` as a plain substring (case-sensitive, no wildcards, and
+// unlike a LIKE on a bound pattern SQLite does not prepare it again for each value).
+std::string containsText(Dialect dialect, const std::string& column, const std::string& ph);
 // ORDER BY expression of a column; text sorts bytewise on both dialects.
 std::string sortExpr(Dialect dialect, const std::string& column, bool is_text);
 // Code lists are stored as ",a,b," ("" for an empty list) so that "contains x" is

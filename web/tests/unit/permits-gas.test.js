@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { gasChoicesOf, gasRows, gasUnit, readingsOf } from '../../src/lib/permits/gas.js';
+import { gasChoicesOf, gasLabel, gasRows, gasUnit, readingsOf } from '../../src/lib/permits/gas.js';
 
 describe('gas-test form', () => {
   it('offers the gases the work type tests for, else the common four', () => {
     expect(gasChoicesOf({ gas: { gases: ['flammable', 'o2'] } })).toEqual(['flammable', 'o2']);
     expect(gasChoicesOf({ gas: { gases: [] } })).toEqual(['flammable', 'o2', 'h2s', 'co']);
     expect(gasChoicesOf(null)).toEqual(['flammable', 'o2', 'h2s', 'co']);
+  });
+
+  it('names a gas from the translations, an unknown one by its code', () => {
+    const names = { 'permit.gas.gases.h2s': '硫化氢' };
+    const t = (k) => names[k];
+    const te = (k) => k in names;
+    expect(gasLabel('h2s', t, te)).toBe('硫化氢');
+    expect(gasLabel('xylene', t, te)).toBe('xylene');
   });
 
   it('gives each gas its unit', () => {

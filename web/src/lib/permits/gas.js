@@ -1,6 +1,9 @@
 // The gas-test form: one row per gas the work type tests for, filled from what a multi-gas
 // detector shows at one sampling; the rows left empty were not measured.
 
+// A gas code as a reader names it (i18n `permit.gas.gases.*`); an unknown code as it is.
+export const gasLabel = (gas, t, te) => (te(`permit.gas.gases.${gas}`) ? t(`permit.gas.gases.${gas}`) : gas);
+
 export const gasUnit = (gas) => (gas === 'flammable' || gas === 'o2' ? '%vol' : 'mg/m3');
 
 // The gases a work type tests for; a type that names none offers the common four.

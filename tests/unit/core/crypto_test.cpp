@@ -1,7 +1,9 @@
 #include "anguan/core/crypto.hpp"
 
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -78,6 +80,50 @@ TEST_F(CryptoTest, Sha256HexHashesEmbeddedNulBytes) {
   const std::string with_nul("a\0b", 3);
   EXPECT_NE(sha256Hex(with_nul), sha256Hex("a"));
   EXPECT_EQ(sha256Hex(with_nul).size(), 64u);
+}
+
+// RFC 4648 §10 vectors, with and without their padding.
+TEST_F(CryptoTest, Base64MatchesTheRfc4648Vectors) {
+  const std::pair<std::string, std::string> vectors[] = {
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
+  };
+  for (const auto& [plain, encoded] : vectors) {
+    EXPECT_EQ(base64Encode(plain), encoded) << plain;
+    EXPECT_EQ(base64Decode(encoded), plain) << encoded;
+    std::string unpadded = encoded;
+    unpadded.erase(unpadded.find_last_not_of('=') + 1);
+    EXPECT_EQ(base64Decode(unpadded), plain) << unpadded;
+  }
+}
+
+TEST_F(CryptoTest, Base64RoundTripsEveryByteValueAtEveryLength) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) {
+    bytes.push_back(static_cast<char>(i));
+  }
+  for (std::size_t len = 0; len <= bytes.size(); ++len) {
+    const auto part = bytes.substr(0, len);
+    const auto encoded = base64Encode(part);
+    EXPECT_EQ(encoded.size(), 4 * ((len + 2) / 3));
+    EXPECT_EQ(base64Decode(encoded), part) << len;
+  }
+}
+
+TEST_F(CryptoTest, Base64DecodeRefusesMalformedText) {
+  const std::string bads[] = {
+      "Zg=",         "Z",        "Zm9vY",    "=",         "==",
+      "Zm9v=",       "Zg===",    "Z===",     "Zm9v YmFy", " Zm9v",
+      "Zm9v\n",      "Zm9v-_==", "Zg==Zg==", "Zm=v",      std::string("Zm\0v", 4),
+      "Zm9v\xc3\xa9"};
+  for (const auto& bad : bads) {
+    EXPECT_EQ(base64Decode(bad), std::nullopt) << bad;
+  }
 }
 
 TEST_F(CryptoTest, InitCryptoIsIdempotent) {

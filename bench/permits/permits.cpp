@@ -456,6 +456,9 @@ int main(int argc, char** argv) {
           ? json::object{{"kind", "password"}, {"password", kPassword}}
           : json::object{{"kind", "image"},
                          {"image_png_base64", anguan::crypto::base64Encode(signature_png)}};
+  // The in-process store's commits while measuring (phases A and B only).
+  auto storeStats = [&] { return app ? app->store->stats() : anguan::store::StoreStats{}; };
+  const auto store_a0 = storeStats();
   const auto a0 = Clock::now();
   const double cpu_a0 = cpuSeconds();
   runPhase([&](Client& cl, int i) -> bool {
@@ -556,6 +559,7 @@ int main(int argc, char** argv) {
   });
   const double phase_a = std::chrono::duration<double>(Clock::now() - a0).count();
   const double cpu_a = cpuSeconds() - cpu_a0;
+  const auto store_a1 = storeStats();
   const auto now_sys = std::chrono::system_clock::now();
   const double waited = std::max(0.0, std::chrono::duration<double>(window_from - now_sys).count());
   std::fprintf(stderr, "bench_permits: phase A %.1f s (%d errors); waiting %.0f s for the window\n",
@@ -565,6 +569,7 @@ int main(int argc, char** argv) {
   }
   std::this_thread::sleep_until(window_from + std::chrono::milliseconds(200));
 
+  const auto store_b0 = storeStats();
   const auto b0 = Clock::now();
   const double cpu_b0 = cpuSeconds();
   runPhase([&](Client& cl, int i) -> bool {
@@ -597,6 +602,11 @@ int main(int argc, char** argv) {
   });
   const double phase_b = std::chrono::duration<double>(Clock::now() - b0).count();
   const double cpu_b = cpuSeconds() - cpu_b0;
+  const auto store_b1 = storeStats();
+  const auto writes = (store_a1.writes_committed - store_a0.writes_committed) +
+                      (store_b1.writes_committed - store_b0.writes_committed);
+  const auto batches = (store_a1.write_batches - store_a0.write_batches) +
+                       (store_b1.write_batches - store_b0.write_batches);
 
   int done = 0;
   for (auto id : ids) {
@@ -637,6 +647,13 @@ int main(int argc, char** argv) {
       // per lifecycle: what the in-process server and clients spent together.
       {"cpu_busy", std::round((cpu_a + cpu_b) / busy * 100) / 100},
       {"cpu_ms_per_lifecycle", std::round((cpu_a + cpu_b) / std::max(done, 1) * 1e4) / 10},
+      // Committed writes and the commits (batches) that carried them, in-process only.
+      {"writes_per_lifecycle",
+       std::round(static_cast<double>(writes) / std::max(done, 1) * 10) / 10},
+      {"writes_per_batch",
+       std::round(static_cast<double>(writes) /
+                  static_cast<double>(std::max<std::int64_t>(batches, 1)) * 10) /
+           10},
       {"p99_ms_all", std::round(percentile(every, 0.99) * 10) / 10},
       {"p99_ms", p99},
       {"p50_ms", p50},

@@ -81,17 +81,23 @@ std::optional<std::string> base64Decode(std::string_view text) {
     return std::nullopt;
   }
   const std::size_t missing = tail == 0 ? 0 : 4 - tail;  // the '=' a group of four needs
+  // Padded text (or text of whole groups) is decoded as it is; only unpadded text that ends in a
+  // partial group is copied to add its padding.
   std::string padded;
-  padded.reserve(body.size() + missing);
-  padded.append(body);
-  padded.append(missing, '=');
-  if (padded.empty()) {
+  std::string_view input = text;
+  if (padding == 0 && missing > 0) {
+    padded.reserve(body.size() + missing);
+    padded.append(body);
+    padded.append(missing, '=');
+    input = padded;
+  }
+  if (input.empty()) {
     return std::string();
   }
-  std::string out(padded.size() / 4 * 3, '\0');
+  std::string out(input.size() / 4 * 3, '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(padded.data()),
-                                static_cast<int>(padded.size()));
+                                reinterpret_cast<const unsigned char*>(input.data()),
+                                static_cast<int>(input.size()));
   if (n < 0 || static_cast<std::size_t>(n) != out.size()) {
     return std::nullopt;
   }

@@ -4,6 +4,8 @@
 
 #include "anguan/core/log.hpp"
 
+#include "sqlite/wal_write_vfs.hpp"
+
 namespace anguan::store::sqlite {
 namespace {
 
@@ -125,7 +127,8 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   flags |=
       mode == Mode::kWriter ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  // WAL frames reach the kernel in one write per commit (wal_write_vfs.hpp).
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, walWriteVfsName());
   if (rc != SQLITE_OK) {
     log::error("sqlite: cannot open {}: {}", path,
                db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));

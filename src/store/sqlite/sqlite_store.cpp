@@ -23,6 +23,7 @@
 #include <mutex>
 #include <thread>
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include "anguan/core/log.hpp"
@@ -119,7 +120,11 @@ class SqliteStore final : public Store {
       free_readers_.push_back(reader.get());
       readers_.push_back(std::move(reader));
     }
-    writer_thread_ = std::thread([this] { writerLoop(); });
+    writer_thread_ = std::thread([this] {
+      // Named for top, perf and /proc/<pid>/task (15 characters at most).
+      pthread_setname_np(pthread_self(), "sqlite-writer");
+      writerLoop();
+    });
     return okStatus();
   }
 

@@ -63,6 +63,16 @@ int settle(WalFile* f) {
   return rc;
 }
 
+// Settles the buffer (see settle), then calls `forward` with the wrapped file.
+template <typename Forward>
+int afterSettling(sqlite3_file* file, Forward forward) {
+  WalFile* f = walFile(file);
+  if (int rc = settle(f); rc != SQLITE_OK) {
+    return rc;
+  }
+  return forward(f->real);
+}
+
 int walClose(sqlite3_file* file) {
   WalFile* f = walFile(file);
   const int flushed = flush(f);
@@ -73,11 +83,8 @@ int walClose(sqlite3_file* file) {
 }
 
 int walRead(sqlite3_file* file, void* out, int n, sqlite3_int64 at) {
-  WalFile* f = walFile(file);
-  if (int rc = settle(f); rc != SQLITE_OK) {
-    return rc;
-  }
-  return f->real->pMethods->xRead(f->real, out, n, at);
+  return afterSettling(file,
+                       [&](sqlite3_file* real) { return real->pMethods->xRead(real, out, n, at); });
 }
 
 int walWrite(sqlite3_file* file, const void* data, int n, sqlite3_int64 at) {
@@ -119,51 +126,33 @@ int walWrite(sqlite3_file* file, const void* data, int n, sqlite3_int64 at) {
 }
 
 int walTruncate(sqlite3_file* file, sqlite3_int64 size) {
-  WalFile* f = walFile(file);
-  if (int rc = settle(f); rc != SQLITE_OK) {
-    return rc;
-  }
-  return f->real->pMethods->xTruncate(f->real, size);
+  return afterSettling(file,
+                       [&](sqlite3_file* real) { return real->pMethods->xTruncate(real, size); });
 }
 
 int walSync(sqlite3_file* file, int flags) {
-  WalFile* f = walFile(file);
-  if (int rc = settle(f); rc != SQLITE_OK) {
-    return rc;
-  }
-  return f->real->pMethods->xSync(f->real, flags);
+  return afterSettling(file,
+                       [&](sqlite3_file* real) { return real->pMethods->xSync(real, flags); });
 }
 
 int walFileSize(sqlite3_file* file, sqlite3_int64* size) {
-  WalFile* f = walFile(file);
-  if (int rc = settle(f); rc != SQLITE_OK) {
-    return rc;
-  }
-  return f->real->pMethods->xFileSize(f->real, size);
+  return afterSettling(file,
+                       [&](sqlite3_file* real) { return real->pMethods->xFileSize(real, size); });
 }
 
 int walLock(sqlite3_file* file, int level) {
-  WalFile* f = walFile(file);
-  if (int rc = settle(f); rc != SQLITE_OK) {
-    return rc;
-  }
-  return f->real->pMethods->xLock(f->real, level);
+  return afterSettling(file,
+                       [&](sqlite3_file* real) { return real->pMethods->xLock(real, level); });
 }
 
 int walUnlock(sqlite3_file* file, int level) {
-  WalFile* f = walFile(file);
-  if (int rc = settle(f); rc != SQLITE_OK) {
-    return rc;
-  }
-  return f->real->pMethods->xUnlock(f->real, level);
+  return afterSettling(file,
+                       [&](sqlite3_file* real) { return real->pMethods->xUnlock(real, level); });
 }
 
 int walCheckReservedLock(sqlite3_file* file, int* out) {
-  WalFile* f = walFile(file);
-  if (int rc = settle(f); rc != SQLITE_OK) {
-    return rc;
-  }
-  return f->real->pMethods->xCheckReservedLock(f->real, out);
+  return afterSettling(
+      file, [&](sqlite3_file* real) { return real->pMethods->xCheckReservedLock(real, out); });
 }
 
 int walFileControl(sqlite3_file* file, int op, void* arg) {

@@ -127,7 +127,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   flags |=
       mode == Mode::kWriter ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
   sqlite3* db = nullptr;
-  // WAL frames reach the kernel in one write per commit (wal_write_vfs.hpp).
+  // A commit's WAL frames reach the kernel in a few large writes (wal_write_vfs.hpp).
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, walWriteVfsName());
   if (rc != SQLITE_OK) {
     log::error("sqlite: cannot open {}: {}", path,

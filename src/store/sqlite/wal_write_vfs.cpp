@@ -103,7 +103,7 @@ int walWrite(sqlite3_file* file, const void* data, int n, sqlite3_int64 at) {
     f->buffer = static_cast<unsigned char*>(sqlite3_malloc(kBufferBytes));
   }
   if (f->buffer == nullptr || n > kMaxWriteBytes) {
-    // Out of memory or larger than the buffer: written as it comes.
+    // Out of memory, or larger than one write to the wrapped VFS: written as it comes.
     return f->real->pMethods->xWrite(f->real, data, n, at);
   }
   if (f->buffered == 0) {

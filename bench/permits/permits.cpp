@@ -33,7 +33,9 @@
 //
 // Prints ONE JSON line on stdout; progress goes to stderr. In-process, it also reports the
 // store's committed writes per lifecycle and per commit (`writes_per_lifecycle`,
-// `writes_per_batch`): the single SQLite writer's batches are what bound the rate.
+// `writes_per_batch`): the single SQLite writer's batches are what bound the rate. And the
+// process's context switches per call (`switches_per_call`, voluntary and preempted): a request
+// hops between client, I/O, worker and writer threads, and each hop costs a switch or two.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -52,6 +54,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/json.hpp>
+#include <pthread.h>
 #include <sys/resource.h>
 
 #include "anguan/api/server.hpp"
@@ -188,6 +191,14 @@ double cpuSeconds() {
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Context switches of this process so far (every thread; voluntary: it blocked, involuntary:
+// it was preempted). Each hop of a request between threads costs one or two.
+double switchesSoFar() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_nvcsw + u.ru_nivcsw);
 }
 
 [[noreturn]] void die(const std::string& msg) {
@@ -429,6 +440,7 @@ int main(int argc, char** argv) {
     std::vector<std::thread> threads;
     for (int c = 0; c < clients; ++c) {
       threads.emplace_back([&, c] {
+        pthread_setname_np(pthread_self(), "bench-client");
         for (int i = next++; i < n; i = next++) {
           if (ids[static_cast<std::size_t>(i)] >= 0) {
             if (!lifecycle_part(*pool[static_cast<std::size_t>(c)], i)) {
@@ -463,6 +475,7 @@ int main(int argc, char** argv) {
   const auto store_a0 = storeStats();
   const auto a0 = Clock::now();
   const double cpu_a0 = cpuSeconds();
+  const double switches_a0 = switchesSoFar();
   runPhase([&](Client& cl, int i) -> bool {
     const json::object plan{{"type", "hot_work"},
                             {"title", "bench hot work " + std::to_string(i)},
@@ -561,6 +574,7 @@ int main(int argc, char** argv) {
   });
   const double phase_a = std::chrono::duration<double>(Clock::now() - a0).count();
   const double cpu_a = cpuSeconds() - cpu_a0;
+  const double switches_a = switchesSoFar() - switches_a0;
   const auto store_a1 = storeStats();
   const auto now_sys = std::chrono::system_clock::now();
   const double waited = std::max(0.0, std::chrono::duration<double>(window_from - now_sys).count());
@@ -574,6 +588,7 @@ int main(int argc, char** argv) {
   const auto store_b0 = storeStats();
   const auto b0 = Clock::now();
   const double cpu_b0 = cpuSeconds();
+  const double switches_b0 = switchesSoFar();
   runPhase([&](Client& cl, int i) -> bool {
     const std::string base = "/api/v1/permits/" + std::to_string(ids[static_cast<std::size_t>(i)]);
     auto r = cl.call("start", http::verb::post, base + "/start", json::object{}, planner);
@@ -604,6 +619,7 @@ int main(int argc, char** argv) {
   });
   const double phase_b = std::chrono::duration<double>(Clock::now() - b0).count();
   const double cpu_b = cpuSeconds() - cpu_b0;
+  const double switches_b = switchesSoFar() - switches_b0;
   const auto store_b1 = storeStats();
   const auto writes = (store_a1.writes_committed - store_a0.writes_committed) +
                       (store_b1.writes_committed - store_b0.writes_committed);
@@ -649,6 +665,10 @@ int main(int argc, char** argv) {
       // per lifecycle: what the in-process server and clients spent together.
       {"cpu_busy", std::round((cpu_a + cpu_b) / busy * 100) / 100},
       {"cpu_ms_per_lifecycle", std::round((cpu_a + cpu_b) / std::max(done, 1) * 1e4) / 10},
+      {"switches_per_call",
+       std::round((switches_a + switches_b) /
+                  static_cast<double>(std::max<std::size_t>(every.size(), 1)) * 10) /
+           10},
       // Committed writes and the commits (batches) that carried them, in-process only.
       {"writes_per_lifecycle",
        std::round(static_cast<double>(writes) / std::max(done, 1) * 10) / 10},

@@ -11,6 +11,7 @@
 #include <boost/url.hpp>
 
 #include "anguan/core/log.hpp"
+#include "anguan/core/worker_pool.hpp"
 
 #include "http/i18n.hpp"
 #include "http/metrics.hpp"
@@ -122,7 +123,7 @@ class ServerImpl final : public Server {
     addSystemRoutes(router_, services_, metrics_);
   }
 
-  ~ServerImpl() override { workers_.join(); }
+  ~ServerImpl() override { workers_.stop(); }
 
   Status start() override {
     boost::system::error_code ec;
@@ -175,7 +176,7 @@ class ServerImpl final : public Server {
     for (auto& t : threads) {
       t.join();
     }
-    workers_.join();
+    workers_.stop();
   }
 
   void stop() override {
@@ -295,9 +296,7 @@ class ServerImpl final : public Server {
       // SQLite reads take microseconds and stay on the I/O thread; a PostgreSQL read is a
       // network round trip, so every database route goes to the workers there.
       if (d.route != nullptr && (d.route->blocking || reads_block_)) {
-        reply = co_await asio::co_spawn(
-            workers_, [this, &d]() -> asio::awaitable<Reply> { co_return invoke(d); },
-            asio::use_awaitable);
+        reply = co_await onWorker(d);
       } else {
         reply = invoke(d);
       }
@@ -415,6 +414,24 @@ class ServerImpl final : public Server {
     return d;
   }
 
+  // Runs the route on a worker thread; the session resumes with its reply on its own executor.
+  asio::awaitable<Reply> onWorker(Dispatch& d) {
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(Reply)>(
+        [this](auto handler, Dispatch* dispatch) {
+          auto executor = asio::prefer(asio::get_associated_executor(handler, ioc_.get_executor()),
+                                       asio::execution::outstanding_work.tracked);
+          workers_.submit([this, dispatch, executor = std::move(executor),
+                           handler = std::move(handler)]() mutable {
+            Reply reply = invoke(*dispatch);
+            asio::post(executor,
+                       [handler = std::move(handler), reply = std::move(reply)]() mutable {
+                         std::move(handler)(std::move(reply));
+                       });
+          });
+        },
+        asio::use_awaitable, &d);
+  }
+
   // Authenticates and runs the handler; never throws.
   Reply invoke(Dispatch& d) {
     if (d.early) {
@@ -508,7 +525,7 @@ class ServerImpl final : public Server {
   WsHub& hub_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
-  asio::thread_pool workers_;
+  WorkerPool workers_;  // Blocking routes (worker_pool.hpp).
   Router router_;
   Metrics metrics_;
   unsigned short port_ = 0;

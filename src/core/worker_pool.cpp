@@ -31,37 +31,31 @@ void WorkerPool::push(std::unique_ptr<Job> job) {
   }
   Worker* worker = idle_.back();
   idle_.pop_back();
+  worker->job = std::move(job);
   lock.unlock();
-  {
-    std::lock_guard handover(worker->mutex);
-    worker->job = std::move(job);
-  }
   worker->wake.notify_one();
 }
 
 void WorkerPool::loop(Worker& self) {
+  std::unique_lock lock(mutex_);
   for (;;) {
     std::unique_ptr<Job> job;
-    {
-      std::lock_guard lock(mutex_);
-      if (!queue_.empty()) {
-        job = std::move(queue_.front());
-        queue_.pop_front();
-      } else if (stopping_) {
-        return;
-      } else {
-        idle_.push_back(&self);
-      }
-    }
-    if (!job) {
-      std::unique_lock wait(self.mutex);
-      self.wake.wait(wait, [&] { return self.job != nullptr || self.stop; });
+    if (!queue_.empty()) {
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    } else if (stopping_) {
+      return;
+    } else {
+      idle_.push_back(&self);
+      self.wake.wait(lock, [&] { return self.job != nullptr || stopping_; });
       if (!self.job) {
-        return;  // stop()
+        return;  // stop(): it took this thread off idle_.
       }
       job = std::move(self.job);
     }
+    lock.unlock();
     job->run();
+    lock.lock();
   }
 }
 
@@ -75,10 +69,6 @@ void WorkerPool::stop() {
     }
     // Busy threads see stopping_ once the queue is empty; idle ones are woken without a job.
     for (Worker* w : idle) {
-      {
-        std::lock_guard lock(w->mutex);
-        w->stop = true;
-      }
       w->wake.notify_one();
     }
     for (auto& t : threads_) {

@@ -56,10 +56,8 @@ class WorkerPool {
   // Not std::binary_semaphore: libstdc++'s acquire() spins calling sched_yield before it
   // sleeps, and with 32 workers on 2 cores that was 4 % of the permit bench's CPU.
   struct Worker {
-    std::mutex mutex;
-    std::condition_variable wake;
-    std::unique_ptr<Job> job;  // Guarded by mutex: handed over by push().
-    bool stop = false;         // Guarded by mutex.
+    std::condition_variable wake;  // Waited on with mutex_.
+    std::unique_ptr<Job> job;      // Guarded by mutex_: handed over by push().
   };
 
   void push(std::unique_ptr<Job> job);

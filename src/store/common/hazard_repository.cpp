@@ -632,8 +632,7 @@ Result<std::int64_t> SqlHazardRepository::insertHazard(const HazardRow& row) {
   cols.emplace_back("version", std::int64_t{1});
   cols.emplace_back("created_at", toMillis(row.created_at));
   cols.emplace_back("updated_at", toMillis(row.created_at));
-  AG_ASSIGN_OR_RETURN(
-      auto id, queryOneInt(conn_, insertSql("hazards", cols, p) + " RETURNING id", p.params()));
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(insertSql("hazards", cols, p), p.params()));
   AG_RETURN_IF_ERROR(writeGrams(id.value_or(0), "", row.description));
   return id.value_or(0);
 }
@@ -1075,8 +1074,7 @@ Result<std::int64_t> SqlHazardRepository::insertRiskPoint(const RiskPointRow& ro
   cols.emplace_back("version", std::int64_t{1});
   cols.emplace_back("created_at", toMillis(row.created_at));
   cols.emplace_back("updated_at", toMillis(row.created_at));
-  AG_ASSIGN_OR_RETURN(
-      auto id, queryOneInt(conn_, insertSql("risk_points", cols, p) + " RETURNING id", p.params()));
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(insertSql("risk_points", cols, p), p.params()));
   return id.value_or(0);
 }
 
@@ -1132,8 +1130,7 @@ Result<std::int64_t> SqlHazardRepository::insertInspection(const InspectionRow& 
   Cols cols = inspectionCols(row);
   cols.emplace_back("version", std::int64_t{1});
   cols.emplace_back("created_at", toMillis(row.created_at));
-  AG_ASSIGN_OR_RETURN(
-      auto id, queryOneInt(conn_, insertSql("inspections", cols, p) + " RETURNING id", p.params()));
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(insertSql("inspections", cols, p), p.params()));
   return id.value_or(0);
 }
 
@@ -1202,8 +1199,7 @@ Result<std::int64_t> SqlHazardRepository::insertIncident(const IncidentRow& row)
   cols.emplace_back("version", std::int64_t{1});
   cols.emplace_back("created_at", toMillis(row.created_at));
   cols.emplace_back("updated_at", toMillis(row.created_at));
-  AG_ASSIGN_OR_RETURN(
-      auto id, queryOneInt(conn_, insertSql("incidents", cols, p) + " RETURNING id", p.params()));
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(insertSql("incidents", cols, p), p.params()));
   return id.value_or(0);
 }
 
@@ -1255,9 +1251,7 @@ Result<std::int64_t> SqlHazardRepository::insertAction(const IncidentAction& a) 
   Cols cols = {{"incident_id", a.incident_id},         {"description", a.description},
                {"owner_person_id", a.owner_person_id}, {"deadline", optionalMillis(a.deadline)},
                {"done_at", optionalMillis(a.done_at)}, {"done_note", a.done_note}};
-  AG_ASSIGN_OR_RETURN(
-      auto id,
-      queryOneInt(conn_, insertSql("incident_actions", cols, p) + " RETURNING id", p.params()));
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(insertSql("incident_actions", cols, p), p.params()));
   return id.value_or(0);
 }
 

@@ -943,8 +943,7 @@ Result<std::int64_t> SqlMonitorRepository::insertAlarm(const AlarmRow& row) {
   ParamList p(conn_.dialect());
   Cols cols = alarmCols(row);
   cols.emplace_back("version", std::int64_t{1});
-  AG_ASSIGN_OR_RETURN(
-      auto id, queryOneInt(conn_, insertSql("alarms", cols, p) + " RETURNING id", p.params()));
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(insertSql("alarms", cols, p), p.params()));
   return id.value_or(0);
 }
 
@@ -1081,8 +1080,7 @@ Result<std::int64_t> SqlMonitorRepository::insertViolation(const ViolationRow& r
   ParamList p(conn_.dialect());
   Cols cols = violationCols(row);
   cols.emplace_back("version", std::int64_t{1});
-  AG_ASSIGN_OR_RETURN(
-      auto id, queryOneInt(conn_, insertSql("violations", cols, p) + " RETURNING id", p.params()));
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(insertSql("violations", cols, p), p.params()));
   return id.value_or(0);
 }
 
@@ -1196,9 +1194,7 @@ Result<std::int64_t> SqlMonitorRepository::insertTrainingNeed(const TrainingNeed
       {"created_at", toMillis(need.created_at)},
       {"done_at", optionalMillis(need.done_at)},
   };
-  AG_ASSIGN_OR_RETURN(
-      auto id,
-      queryOneInt(conn_, insertSql("training_needs", cols, p) + " RETURNING id", p.params()));
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(insertSql("training_needs", cols, p), p.params()));
   return id.value_or(0);
 }
 
@@ -1269,8 +1265,7 @@ Result<std::int64_t> SqlMonitorRepository::insertWebhook(const WebhookRow& row) 
   Cols cols = webhookCols(row);
   cols.emplace_back("version", std::int64_t{1});
   cols.emplace_back("created_at", toMillis(row.created_at));
-  AG_ASSIGN_OR_RETURN(
-      auto id, queryOneInt(conn_, insertSql("webhooks", cols, p) + " RETURNING id", p.params()));
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(insertSql("webhooks", cols, p), p.params()));
   return id.value_or(0);
 }
 
@@ -1321,9 +1316,7 @@ Result<std::vector<WebhookRow>> SqlMonitorRepository::webhooks() {
 Result<std::int64_t> SqlMonitorRepository::insertDelivery(const WebhookDelivery& d) {
   ParamList p(conn_.dialect());
   AG_ASSIGN_OR_RETURN(
-      auto id,
-      queryOneInt(conn_, insertSql("webhook_deliveries", deliveryCols(d), p) + " RETURNING id",
-                  p.params()));
+      auto id, conn_.insertId(insertSql("webhook_deliveries", deliveryCols(d), p), p.params()));
   return id.value_or(0);
 }
 

@@ -46,8 +46,8 @@ Result<std::int64_t> SqlNotificationRepository::insert(const Notification& n) {
   sql += p.add(n.user_id) + ", " + p.add(n.kind) + ", " + p.add(n.entity) + ", " +
          p.add(n.entity_id) + ", " + p.add(n.title_zh) + ", " + p.add(n.title_en) + ", " +
          p.add(n.body_zh) + ", " + p.add(n.body_en) + ", " + p.add(n.org_path) + ", " +
-         p.add(toMillis(n.created_at)) + ") RETURNING id";
-  AG_ASSIGN_OR_RETURN(auto id, queryOneInt(conn_, sql, p.params()));
+         p.add(toMillis(n.created_at)) + ")";
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(sql, p.params()));
   return id.value_or(0);
 }
 

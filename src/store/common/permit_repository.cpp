@@ -1,6 +1,7 @@
 #include "common/permit_repository.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "anguan/core/crypto.hpp"
 
@@ -127,8 +128,8 @@ Result<std::int64_t> SqlPermitRepository::insert(const PermitRow& row) {
          ", " + p.add(optionalMillis(row.started_at)) + ", " +
          p.add(optionalMillis(row.suspended_at)) + ", " + p.add(optionalMillis(row.completed_at)) +
          ", " + p.add(optionalMillis(row.closed_at)) + ", " + p.add(std::int64_t{1}) + ", " +
-         p.add(row.conditions) + ", " + p.add(row.doc) + ") RETURNING id";
-  auto id = queryOneInt(conn_, sql, p.params());
+         p.add(row.conditions) + ", " + p.add(row.doc) + ")";
+  auto id = conn_.insertId(sql, p.params());
   if (!id) {
     if (id.error().code() == ErrorCode::kConflict) {
       return Error::conflict("permit.duplicate_number", "This permit number exists");
@@ -330,15 +331,20 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
   if (q.any_of) {
     // One SELECT per kind of work that matters, each on its own index, rather than one OR that
     // only a scan of the window's open permits can answer. UNION keeps a permit of two kinds
-    // once (its two rows are equal) before LIMIT and OFFSET count it.
+    // once (its two rows are equal) before LIMIT and OFFSET count it. A first page without a
+    // total (the feasibility checks) takes UNION ALL and drops the repeats here instead: SQLite
+    // answers a UNION through a temporary b-tree.
+    const bool dedupe_here = total == nullptr && offset == 0;
     std::string compound;
+    int parts = 0;
     for (int kind = 0; kind < kAnyOfKinds; ++kind) {
       if (!anyOfHas(*q.any_of, kind)) {
         continue;
       }
       std::string part = kNarrowSelect + listWhere(q, p, conn_.dialect());
       part += " AND " + anyOfTerm(*q.any_of, kind, p);
-      compound += (compound.empty() ? "" : " UNION ") + part;
+      compound += (compound.empty() ? "" : dedupe_here ? " UNION ALL " : " UNION ") + part;
+      ++parts;
     }
     std::vector<PermitRow> out;
     if (compound.empty()) {
@@ -352,6 +358,18 @@ Result<std::vector<PermitRow>> SqlPermitRepository::list(const PermitQuery& q,
           auto n,
           queryOneInt(conn_, "SELECT COUNT(*) FROM (" + compound + ") AS kinds", p.params()));
       *total = n.value_or(0);
+    }
+    if (dedupe_here) {
+      // Each permit comes at most once per part: `limit` of each is enough for `limit` in all.
+      compound += " LIMIT " + p.add(limit * parts);
+      std::unordered_set<std::int64_t> seen;
+      AG_ASSIGN_OR_RETURN(auto ignored, conn_.run(compound, p.params(), [&](const SqlRow& r) {
+        if (static_cast<std::int64_t>(out.size()) < limit && seen.insert(r.getInt(0)).second) {
+          out.push_back(narrowRow(r));
+        }
+      }));
+      (void)ignored;
+      return out;
     }
     compound += " LIMIT " + p.add(limit) + " OFFSET " + p.add(offset);
     AG_ASSIGN_OR_RETURN(auto ignored, conn_.run(compound, p.params(), [&](const SqlRow& r) {
@@ -397,9 +415,8 @@ Result<std::int64_t> SqlPermitRepository::appendEvent(const PermitEventRow& e) {
       "to_state, data) VALUES (" +
       p.add(e.permit_id) + ", " + p.add(toMillis(e.at)) + ", " + p.add(e.actor_id) + ", " +
       p.add(e.actor_name) + ", " + p.add(e.kind) + ", " + p.add(e.from_state) + ", " +
-      p.add(e.to_state) + ", " + p.add(e.data.empty() ? std::string("{}") : e.data) +
-      ") RETURNING id";
-  AG_ASSIGN_OR_RETURN(auto id, queryOneInt(conn_, sql, p.params()));
+      p.add(e.to_state) + ", " + p.add(e.data.empty() ? std::string("{}") : e.data) + ")";
+  AG_ASSIGN_OR_RETURN(auto id, conn_.insertId(sql, p.params()));
   return id.value_or(0);
 }
 

@@ -162,9 +162,8 @@ Result<base::Record> SqlRecordRepository::insert(const base::EntitySchema& schem
     vals += ", " + p.add(std::move(param));
     out.values.emplace(f->name, v);
   }
-  std::string sql =
-      "INSERT INTO " + layout.table + " (" + cols + ") VALUES (" + vals + ") RETURNING id";
-  auto id = queryInt(conn_, sql, p.params());
+  std::string sql = "INSERT INTO " + layout.table + " (" + cols + ") VALUES (" + vals + ")";
+  auto id = conn_.insertId(sql, p.params());
   if (!id) {
     return mapConstraint(id.error(), schema.name, uniqueFields(schema));
   }
@@ -393,8 +392,8 @@ Result<auth::User> SqlUserRepository::insert(const auth::User& user, Instant now
          p.add(user.org_path) + ", " + p.add(user.person_id) + ", " + p.add(user.language) + ", " +
          p.add(user.active) + ", " + p.add(std::int64_t{user.failed_logins}) + ", " +
          p.add(optionalInstant(user.locked_until)) + ", " + p.add(std::int64_t{1}) + ", " +
-         p.add(toMillis(now)) + ", " + p.add(toMillis(now)) + ") RETURNING id";
-  auto id = queryInt(conn_, sql, p.params());
+         p.add(toMillis(now)) + ", " + p.add(toMillis(now)) + ")";
+  auto id = conn_.insertId(sql, p.params());
   if (!id) {
     return mapConstraint(id.error(), "users", {"username"});
   }

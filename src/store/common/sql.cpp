@@ -89,6 +89,11 @@ Result<std::optional<std::int64_t>> queryOneInt(SqlConnection& conn, const std::
   return value;
 }
 
+Result<std::optional<std::int64_t>> SqlConnection::insertId(const std::string& insert_sql,
+                                                            const std::vector<SqlParam>& params) {
+  return queryOneInt(*this, insert_sql + " RETURNING id", params);
+}
+
 Result<std::int64_t> execSql(SqlConnection& conn, const std::string& sql, const ParamList& params) {
   return conn.run(sql, params.params(), {});
 }

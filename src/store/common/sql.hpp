@@ -55,6 +55,11 @@ class SqlConnection {
                                                  const RowFn& on_row) = 0;
   // Runs a parameterless script of one or more statements (migrations, BEGIN/COMMIT).
   [[nodiscard]] virtual Status script(const std::string& sql) = 0;
+  // Runs `insert_sql`, an INSERT of one row (no RETURNING clause) into a table whose `id` column
+  // is its integer key, and returns that row's id; nullopt when nothing was inserted (ON CONFLICT
+  // DO NOTHING). This default appends " RETURNING id" and reads the row it answers.
+  [[nodiscard]] virtual Result<std::optional<std::int64_t>> insertId(
+      const std::string& insert_sql, const std::vector<SqlParam>& params);
 };
 
 // Collects parameters while SQL text is built and returns the matching placeholder.

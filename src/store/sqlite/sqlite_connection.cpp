@@ -237,6 +237,15 @@ Status SqliteConnection::script(const std::string& sql) {
   return okStatus();
 }
 
+Result<std::optional<std::int64_t>> SqliteConnection::insertId(
+    const std::string& insert_sql, const std::vector<SqlParam>& params) {
+  AG_ASSIGN_OR_RETURN(auto inserted, run(insert_sql, params, {}));
+  if (inserted == 0) {
+    return std::optional<std::int64_t>{};
+  }
+  return std::optional<std::int64_t>{sqlite3_last_insert_rowid(db_)};
+}
+
 Status SqliteConnection::command(const std::string& sql) {
   AG_ASSIGN_OR_RETURN(auto changed, run(sql, {}, {}));
   (void)changed;

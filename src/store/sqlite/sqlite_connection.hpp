@@ -37,6 +37,10 @@ class SqliteConnection final : public SqlConnection {
                                          const std::vector<SqlParam>& params,
                                          const RowFn& on_row) override;
   [[nodiscard]] Status script(const std::string& sql) override;
+  // The id is the row's rowid (sqlite3_last_insert_rowid): no RETURNING, whose result SQLite
+  // collects in an ephemeral table for every insert.
+  [[nodiscard]] Result<std::optional<std::int64_t>> insertId(
+      const std::string& insert_sql, const std::vector<SqlParam>& params) override;
   // Runs one parameterless statement (BEGIN, COMMIT, SAVEPOINT...) through the statement
   // cache, so the hot transaction brackets are not re-parsed every time.
   [[nodiscard]] Status command(const std::string& sql);

@@ -255,6 +255,18 @@ PermitQuery workThatMatters(PermitQuery::AnyOf any) {
   return q;
 }
 
+// The permits a list without a total returns, by id.
+std::vector<std::int64_t> uncountedIds(Store& store, const PermitQuery& q) {
+  auto rows = inRead<std::vector<PermitRow>>(
+      store, [&](Transaction& tx) { return tx.permits().list(q, nullptr); });
+  std::vector<std::int64_t> ids;
+  for (const auto& r : rows.value()) {
+    ids.push_back(r.id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 // The feasibility check lists only the other work a rule can flag (any_of): the same guardian,
 // one of some types, or painting work.
 TEST_P(PermitRepositoryContractTest, ListNarrowsToWorkOfAGuardianATypeOrPainting) {
@@ -281,14 +293,7 @@ TEST_P(PermitRepositoryContractTest, ListNarrowsToWorkOfAGuardianATypeOrPainting
     EXPECT_EQ(total, static_cast<std::int64_t>(ids.size()));
     std::sort(ids.begin(), ids.end());
     // Without a total (as the feasibility check asks) the repeats are dropped after the query.
-    auto uncounted = inRead<std::vector<PermitRow>>(
-        store(), [&](Transaction& tx) { return tx.permits().list(q, nullptr); });
-    std::vector<std::int64_t> uncounted_ids;
-    for (const auto& r : uncounted.value()) {
-      uncounted_ids.push_back(r.id);
-    }
-    std::sort(uncounted_ids.begin(), uncounted_ids.end());
-    EXPECT_EQ(uncounted_ids, ids);
+    EXPECT_EQ(uncountedIds(store(), q), ids);
     return ids;
   };
   using Ids = std::vector<std::int64_t>;
@@ -329,14 +334,7 @@ TEST_P(PermitRepositoryContractTest, ListOfWorkThatMattersCountsEachPermitOnceTo
   auto first = [&](std::int64_t limit) {
     PermitQuery q = workThatMatters({40, {"height"}, false});
     q.limit = limit;
-    auto rows = inRead<std::vector<PermitRow>>(
-        store(), [&](Transaction& tx) { return tx.permits().list(q, nullptr); });
-    std::vector<std::int64_t> ids;
-    for (const auto& r : rows.value()) {
-      ids.push_back(r.id);
-    }
-    std::sort(ids.begin(), ids.end());
-    return ids;
+    return uncountedIds(store(), q);
   };
   EXPECT_EQ(first(2), (Ids{idb, idd}));
   EXPECT_EQ(first(1).size(), 1u);

@@ -1,5 +1,8 @@
 // The demo permits of `anguan demo` (issue 3 part 11), read back through the API: a year of
 // history over every type, mostly clean, with the exceptions the screens and indicators need.
+#include <set>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
@@ -124,6 +127,44 @@ TEST_F(PermitDemoApi, TodaysBoardAndAnApprovalQueueAreNotEmpty) {
     waiting += r.json().at("items").as_array().size();
   }
   EXPECT_GT(waiting, 0u);
+}
+
+// The demo's open approvals reached their approvers as unread notifications, as the service's own
+// submits and approvals do; the unit's approver also has the week's started, completed or
+// expired work, the older part of it read.
+TEST_F(PermitDemoApi, ApproversHaveBeenNotifiedOfWhatWaitsForThem) {
+  std::size_t waiting = 0;
+  for (const char* user : {"p1unit", "hse", "dept", "leader", "safety"}) {
+    const std::string token = s().login(user);
+    auto queue = s().request("GET", "/api/v1/approvals/queue", "", token);
+    ASSERT_EQ(queue.status, 200u) << queue.body;
+    auto unread = s().request("GET", "/api/v1/notifications?unread=1&page_size=100", "", token);
+    ASSERT_EQ(unread.status, 200u) << unread.body;
+    std::set<std::int64_t> notified;
+    for (const auto& n : unread.json().at("items").as_array()) {
+      if (n.at("kind").as_string() == "permit.approval_waiting") {
+        EXPECT_FALSE(n.at("read").as_bool());
+        notified.insert(n.at("entity_id").as_int64());
+      }
+    }
+    for (const auto& p : queue.json().at("items").as_array()) {
+      ++waiting;
+      EXPECT_TRUE(notified.count(p.at("id").as_int64()) == 1)
+          << user << " was not notified of permit " << p.at("id").as_int64();
+    }
+  }
+  EXPECT_GT(waiting, 0u);
+  auto all = s().request("GET", "/api/v1/notifications?page_size=100", "", s().login("p1unit"));
+  ASSERT_EQ(all.status, 200u) << all.body;
+  std::set<std::string> read_kinds;
+  for (const auto& n : all.json().at("items").as_array()) {
+    if (n.at("read").as_bool()) {
+      read_kinds.insert(std::string(n.at("kind").as_string()));
+    }
+  }
+  EXPECT_TRUE(read_kinds.count("permit.started") == 1 || read_kinds.count("permit.completed") == 1)
+      << all.body;
+  EXPECT_EQ(read_kinds.count("permit.approval_waiting"), 0u);
 }
 
 }  // namespace

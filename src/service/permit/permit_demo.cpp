@@ -2,9 +2,11 @@
 #include "anguan/service/permit_demo.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <random>
 #include <set>
+#include <string_view>
 
 #include "anguan/core/crypto.hpp"
 #include "anguan/domain/base/schema.hpp"
@@ -67,6 +69,69 @@ const char* kTitles[] = {"更换法兰垫片",   "管线补焊",   "储罐人孔
                          "换热器抽芯清洗", "阀门更换",   "保温层拆除与恢复", "电缆敷设",
                          "仪表接线检查",   "钢结构防腐", "设备基础开挖",     "吊装更换电机",
                          "临时照明接电",   "管廊巡检",   "盲板拆装",         "塔内件检查"};
+
+// The notifications the service would have sent about this permit's open approval and its recent
+// steps, to the role holders it sends them to (the demo crews have no accounts): the approvers
+// its open step waits for (unread), and the unit's approvers for work started, completed or
+// expired in the last week (read when older than a day). None waits to be pushed.
+Status addDemoNotices(store::Transaction& tx, const store::PermitRow& row, std::int64_t id,
+                      const std::vector<store::PermitEventRow>& events, Instant now) {
+  struct Notice {
+    const char* kind;
+    const char* zh;
+    const char* en;
+    std::vector<std::string> roles;
+    Instant at;
+  };
+  std::vector<Notice> notices;
+  if (row.state == "in_approval" && row.waiting_since) {
+    notices.push_back({"approval_waiting", "等待您审批", "waiting for your approval",
+                       decodeRoles(row.waiting_roles), *row.waiting_since});
+  }
+  for (const auto& e : events) {
+    if (now - e.at > std::chrono::hours(24 * 7)) {
+      continue;
+    }
+    if (e.kind == "started") {
+      notices.push_back({"started", "已开工", "work started", {"approver_unit"}, e.at});
+    } else if (e.kind == "completed") {
+      notices.push_back({"completed",
+                         "已完工，待验收",
+                         "completed; waiting for acceptance",
+                         {"approver_unit"},
+                         e.at});
+    } else if (e.kind == "expired") {
+      notices.push_back({"expired", "已到期失效", "expired", {"approver_unit"}, e.at});
+    }
+  }
+  for (const auto& n : notices) {
+    std::set<std::int64_t> users;
+    for (const auto& role : n.roles) {
+      AG_ASSIGN_OR_RETURN(auto holders, NotificationService::roleHolders(tx, role, row.org_path));
+      users.insert(holders.begin(), holders.end());
+    }
+    for (auto user : users) {
+      store::Notification out;
+      out.user_id = user;
+      out.kind = std::string("permit.") + n.kind;
+      out.entity = kEntity;
+      out.entity_id = id;
+      out.title_zh = row.number + " " + n.zh;
+      out.title_en = row.number + " " + n.en;
+      out.body_zh = row.title;
+      out.body_en = row.title;
+      out.org_path = row.org_path;
+      out.created_at = n.at;
+      AG_ASSIGN_OR_RETURN(auto nid, tx.notifications().insert(out));
+      AG_RETURN_IF_ERROR(tx.notifications().markPushed({nid}, n.at));
+      if (std::string_view(n.kind) != "approval_waiting" && now - n.at > std::chrono::hours(24)) {
+        AG_ASSIGN_OR_RETURN(auto read, tx.notifications().markRead(user, nid, n.at));
+        (void)read;
+      }
+    }
+  }
+  return okStatus();
+}
 
 }  // namespace
 
@@ -828,6 +893,7 @@ Result<std::string> seedPermitDemo(store::Store& store, const Clock& clock,
           AG_ASSIGN_OR_RETURN(auto eid, tx.permits().appendEvent(e));
           (void)eid;
         }
+        AG_RETURN_IF_ERROR(addDemoNotices(tx, b.row, id, b.events, now));
         ++by_state[b.row.state];
       }
       return {};

@@ -57,7 +57,8 @@ class SqlConnection {
   [[nodiscard]] virtual Status script(const std::string& sql) = 0;
   // Runs `insert_sql`, an INSERT of one row (no RETURNING clause) into a table whose `id` column
   // is its integer key, and returns that row's id; nullopt when nothing was inserted (ON CONFLICT
-  // DO NOTHING). This default appends " RETURNING id" and reads the row it answers.
+  // DO NOTHING). Not for ON CONFLICT DO UPDATE: SQLite reports no id for a row it updated. This
+  // default appends " RETURNING id" and reads the row it answers.
   [[nodiscard]] virtual Result<std::optional<std::int64_t>> insertId(
       const std::string& insert_sql, const std::vector<SqlParam>& params);
 };

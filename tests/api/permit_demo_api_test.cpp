@@ -141,13 +141,15 @@ TEST_F(PermitDemoApi, ApproversHaveBeenNotifiedOfWhatWaitsForThem) {
     auto unread = s().request("GET", "/api/v1/notifications?unread=1&page_size=100", "", token);
     ASSERT_EQ(unread.status, 200u) << unread.body;
     std::set<std::int64_t> notified;
-    for (const auto& n : unread.json().at("items").as_array()) {
+    const json::value unread_body = unread.json();  // json() returns a fresh value each call
+    for (const auto& n : unread_body.at("items").as_array()) {
       if (n.at("kind").as_string() == "permit.approval_waiting") {
         EXPECT_FALSE(n.at("read").as_bool());
         notified.insert(n.at("entity_id").as_int64());
       }
     }
-    for (const auto& p : queue.json().at("items").as_array()) {
+    const json::value queue_body = queue.json();
+    for (const auto& p : queue_body.at("items").as_array()) {
       ++waiting;
       EXPECT_TRUE(notified.count(p.at("id").as_int64()) == 1)
           << user << " was not notified of permit " << p.at("id").as_int64();
@@ -157,7 +159,8 @@ TEST_F(PermitDemoApi, ApproversHaveBeenNotifiedOfWhatWaitsForThem) {
   auto all = s().request("GET", "/api/v1/notifications?page_size=100", "", s().login("p1unit"));
   ASSERT_EQ(all.status, 200u) << all.body;
   std::set<std::string> read_kinds;
-  for (const auto& n : all.json().at("items").as_array()) {
+  const json::value all_body = all.json();
+  for (const auto& n : all_body.at("items").as_array()) {
     if (n.at("read").as_bool()) {
       read_kinds.insert(std::string(n.at("kind").as_string()));
     }

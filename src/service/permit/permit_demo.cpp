@@ -104,6 +104,7 @@ Status addDemoNotices(store::Transaction& tx, const store::PermitRow& row, std::
       notices.push_back({"expired", "已到期失效", "expired", {"approver_unit"}, e.at});
     }
   }
+  std::vector<std::int64_t> stored;
   for (const auto& n : notices) {
     std::set<std::int64_t> users;
     for (const auto& role : n.roles) {
@@ -123,14 +124,14 @@ Status addDemoNotices(store::Transaction& tx, const store::PermitRow& row, std::
       out.org_path = row.org_path;
       out.created_at = n.at;
       AG_ASSIGN_OR_RETURN(auto nid, tx.notifications().insert(out));
-      AG_RETURN_IF_ERROR(tx.notifications().markPushed({nid}, n.at));
+      stored.push_back(nid);
       if (std::string_view(n.kind) != "approval_waiting" && now - n.at > std::chrono::hours(24)) {
         AG_ASSIGN_OR_RETURN(auto read, tx.notifications().markRead(user, nid, n.at));
         (void)read;
       }
     }
   }
-  return okStatus();
+  return tx.notifications().markPushed(stored, now);
 }
 
 }  // namespace
